@@ -1,0 +1,27 @@
+#pragma once
+// Floating-point operations of a training step, counted the way Megatron-LM counts them
+// (num_floating_point_operations; Narayanan et al. 2021, appendix): 2 FLOPs per multiply-add,
+// matrix multiplies only, attention scores over the whole sequence (no causal halving).
+#include "dtsim/models/parallel_plan.hpp"
+#include "dtsim/models/transformer.hpp"
+
+namespace dtsim::models {
+
+// One token through one decoder layer, forward: QKV and output projections, the two attention
+// matmuls (QK^T and AV) over seq_len keys, and the MLP (top-k routed plus shared experts).
+double layer_forward_flops_per_token(const ModelSpec& model, int seq_len, bool moe_layer);
+
+// The attention matmuls alone (what selective recompute runs again in the backward pass).
+double attention_core_forward_flops_per_token(const ModelSpec& model, int seq_len);
+
+// The output layer (logits), forward, per token.
+double logits_forward_flops_per_token(const ModelSpec& model);
+
+struct StepFlops {
+  double model = 0;     // forward + backward (3x forward): what MFU divides by
+  double hardware = 0;  // plus the recomputed forward work: what HFU divides by
+};
+
+StepFlops step_flops(const ModelSpec& model, const TrainingSetup& training, Recompute recompute);
+
+}  // namespace dtsim::models

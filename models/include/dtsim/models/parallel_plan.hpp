@@ -1,0 +1,57 @@
+#pragma once
+// How one training step is split over accelerators, and the training setup it runs.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace dtsim::models {
+
+enum class Precision { fp32, bf16, fp16, fp8 };
+enum class Schedule { gpipe, one_f_one_b, interleaved_1f1b };
+enum class Recompute { none, selective, full };
+
+struct TrainingSetup {
+  std::int64_t global_batch = 0;  // sequences per optimizer step
+  int seq_len = 0;
+  double tokens = 0;              // training budget, for time-to-train
+  Precision precision = Precision::bf16;
+  friend bool operator==(const TrainingSetup&, const TrainingSetup&) = default;
+
+  double tokens_per_step() const { return static_cast<double>(global_batch) * seq_len; }
+};
+
+struct ParallelPlan {
+  int tp = 1;                   // tensor parallel
+  int pp = 1;                   // pipeline stages
+  int dp = 1;                   // data parallel replicas
+  int cp = 1;                   // context parallel
+  int ep = 1;                   // expert parallel (within dp*cp)
+  int vpp = 1;                  // model chunks per pipeline rank (interleaved 1F1B)
+  int micro_batch = 1;          // sequences per micro-batch
+  Schedule schedule = Schedule::one_f_one_b;
+  int zero = 0;                 // ZeRO stage 0..3
+  bool sequence_parallel = false;
+  Recompute recompute = Recompute::none;
+  // Decoder layers of each model chunk, in pipeline order: chunk c runs on stage c % pp.
+  std::vector<int> chunk_layers;
+  friend bool operator==(const ParallelPlan&, const ParallelPlan&) = default;
+
+  int accelerators() const { return tp * pp * dp * cp; }
+  int chunks() const { return pp * vpp; }
+  std::int64_t micro_batches(const TrainingSetup& t) const {
+    return t.global_batch / (static_cast<std::int64_t>(micro_batch) * dp);
+  }
+  // Layers held by pipeline stage s (all its chunks).
+  int stage_layers(int stage) const;
+};
+
+// Spreads `layers` over `chunks` as evenly as possible. When they do not divide, the first and
+// last chunks get the smaller share: they also hold the embedding and the output layer and loss,
+// which is how Megatron-LM runs Llama 3.1 405B (126 layers on 16 stages).
+std::vector<int> split_layers(int layers, int chunks);
+
+std::string to_string(Precision p);
+std::string to_string(Schedule s);
+std::string to_string(Recompute r);
+
+}  // namespace dtsim::models

@@ -1,0 +1,31 @@
+#pragma once
+// Where each rank of a 3D(+CP) plan sits. Megatron-LM's default order "tp-cp-ep-dp-pp": tensor-
+// parallel ranks are adjacent (one NVLink domain), then context, data, and pipeline outermost.
+//   rank = tp_i + tp * (cp_i + cp * (dp_i + dp * pp_i))
+#include <vector>
+
+#include "dtsim/models/parallel_plan.hpp"
+
+namespace dtsim::training {
+
+struct RankCoord {
+  int tp = 0, cp = 0, dp = 0, pp = 0;
+};
+
+class RankLayout {
+ public:
+  explicit RankLayout(const models::ParallelPlan& plan) : plan_(plan) {}
+
+  int rank(RankCoord c) const {
+    return c.tp + plan_.tp * (c.cp + plan_.cp * (c.dp + plan_.dp * c.pp));
+  }
+  // The ranks that vary only in one dimension from `c`.
+  std::vector<int> tp_group(RankCoord c) const;
+  std::vector<int> cp_group(RankCoord c) const;
+  std::vector<int> dp_group(RankCoord c) const;
+
+ private:
+  models::ParallelPlan plan_;
+};
+
+}  // namespace dtsim::training

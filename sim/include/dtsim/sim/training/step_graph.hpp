@@ -1,0 +1,76 @@
+#pragma once
+// One training step as a graph the executor replays: streams (a rank's compute stream, its
+// communication streams) run their tasks in order, like CUDA streams; a task also waits for its
+// dependencies on other streams. Every task belongs to an op: a compute op has one member task,
+// a communication op one per participating stream and starts when all of them are ready.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "dtsim/sim/collective/collective.hpp"
+
+namespace dtsim::training {
+
+// What a task's time is spent on; the step-time breakdown is reported in these terms.
+enum class Category : std::uint8_t {
+  compute,
+  recompute,
+  optimizer,
+  tp_comm,
+  cp_comm,
+  ep_comm,
+  pp_comm,
+  dp_comm,
+};
+inline constexpr int kCategories = 8;
+std::string to_string(Category c);
+
+enum class StreamKind : std::uint8_t { compute, pp_send, dp_comm };
+
+using TaskId = std::int32_t;
+using OpId = std::int32_t;
+using StreamId = std::int32_t;
+
+struct Stream {
+  int rank;  // the simulated rank (a representative when ranks are folded)
+  StreamKind kind;
+  std::vector<TaskId> tasks;  // in program order
+};
+
+struct Task {
+  StreamId stream;
+  OpId op;
+  Category category;
+  std::vector<TaskId> deps;  // besides the previous task on the same stream
+};
+
+struct Op {
+  bool is_comm = false;
+  double duration_s = 0;          // compute ops
+  collective::CommSpec comm;      // communication ops
+  std::vector<TaskId> members;
+};
+
+class StepGraph {
+ public:
+  StreamId add_stream(int rank, StreamKind kind);
+  TaskId add_compute(StreamId stream, Category category, double duration_s,
+                     std::vector<TaskId> deps = {});
+  // One communication op spanning `streams` (one member task each), returning its member
+  // tasks in the same order.
+  std::vector<TaskId> add_comm(const std::vector<StreamId>& streams, Category category,
+                               collective::CommSpec spec, std::vector<TaskId> deps = {});
+  void add_dep(TaskId task, TaskId before) { tasks_[task].deps.push_back(before); }
+
+  const std::vector<Stream>& streams() const { return streams_; }
+  const std::vector<Task>& tasks() const { return tasks_; }
+  const std::vector<Op>& ops() const { return ops_; }
+
+ private:
+  TaskId add_task(StreamId stream, OpId op, Category category, std::vector<TaskId> deps);
+  std::vector<Stream> streams_;
+  std::vector<Task> tasks_;
+  std::vector<Op> ops_;
+};
+
+}  // namespace dtsim::training

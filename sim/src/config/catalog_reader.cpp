@@ -1,0 +1,213 @@
+#include "catalog_reader.hpp"
+
+#include "suggest.hpp"
+
+namespace dtsim::config {
+namespace {
+
+using topology::Catalog;
+using topology::DeviceSpec;
+using topology::LinkSpec;
+using topology::SystemSpec;
+
+std::string read_source(MapReader& m, const CatalogReadOptions& o) {
+  if (o.require_sources) return as_string(m.require("source", "where the figures come from"));
+  auto s = m.get("source");
+  return s ? as_string(*s) : "defined in " + m.node().pos().file;
+}
+
+std::optional<double> optional_quantity(MapReader& m, std::string_view key, Dimension d) {
+  auto n = m.get(key);
+  return n ? std::optional<double>(as_quantity(*n, d)) : std::nullopt;
+}
+
+std::vector<std::string> optional_list(MapReader& m, std::string_view key) {
+  auto n = m.get(key);
+  return n ? as_string_list(*n) : std::vector<std::string>{};
+}
+
+void check_link_exists(const Node& n, const std::string& id, const Catalog& catalog) {
+  if (!catalog.find_link(id))
+    n.fail("expected a link defined in the catalog, found '" + id + "'" +
+           did_you_mean(id, catalog.link_names()));
+}
+
+LinkSpec read_link(const Node& n, const CatalogReadOptions& o) {
+  MapReader m(n);
+  LinkSpec l;
+  l.id = as_string(m.require("id", "the link's name"));
+  l.name = as_string(m.require("name", "a descriptive name"));
+  l.bw_bytes_per_s = as_quantity(m.require("bandwidth", "the rate of one link per direction"),
+                                 Dimension::bytes_per_s);
+  if (auto e = m.get("efficiency")) l.efficiency = as_number(*e, 0, 1, true);
+  if (auto lat = m.get("latency")) l.latency_s = as_quantity(*lat, Dimension::seconds, false);
+  l.source = read_source(m, o);
+  m.finish();
+  return l;
+}
+
+void read_peak(const Node& n, DeviceSpec& d, const CatalogReadOptions& o) {
+  MapReader m(n);
+  auto& p = d.peak_flops_per_s;
+  p.fp32 = optional_quantity(m, "fp32", Dimension::flops_per_s);
+  p.tf32 = optional_quantity(m, "tf32", Dimension::flops_per_s);
+  p.bf16 = optional_quantity(m, "bf16", Dimension::flops_per_s);
+  p.fp16 = optional_quantity(m, "fp16", Dimension::flops_per_s);
+  p.fp8 = optional_quantity(m, "fp8", Dimension::flops_per_s);
+  p.int8 = optional_quantity(m, "int8", Dimension::flops_per_s);
+  p.fp4 = optional_quantity(m, "fp4", Dimension::flops_per_s);
+  if (!p.bf16 && !p.fp16) n.fail("expected at least a bf16 or fp16 peak, found neither");
+  d.peak_source = read_source(m, o);
+  m.finish();
+}
+
+void read_memory(const Node& n, DeviceSpec& d, const CatalogReadOptions& o) {
+  MapReader m(n);
+  d.mem_capacity_bytes = as_quantity(m.require("capacity", "usable memory"), Dimension::bytes);
+  d.mem_bw_bytes_per_s =
+      as_quantity(m.require("bandwidth", "peak memory bandwidth"), Dimension::bytes_per_s);
+  if (auto t = m.get("type")) d.mem_type = as_string(*t);
+  d.memory_source = read_source(m, o);
+  m.finish();
+}
+
+void read_compute_units(const Node& n, DeviceSpec& d, const CatalogReadOptions& o) {
+  MapReader m(n);
+  d.compute_units = static_cast<int>(as_int(m.require("count", "how many"), 1, 1 << 20));
+  d.compute_unit_kind = as_string(m.require("kind", "SM, CU, MXU, ..."));
+  d.compute_units_source = read_source(m, o);
+  m.finish();
+}
+
+void read_efficiency(const Node& n, DeviceSpec& d, const CatalogReadOptions& o) {
+  MapReader m(n);
+  d.gemm_efficiency = as_number(m.require("gemm", "the best-case GEMM fraction of peak"), 0, 1, true);
+  d.hbm_efficiency = as_number(m.require("hbm", "the achievable fraction of memory bandwidth"), 0, 1, true);
+  d.efficiency_source = read_source(m, o);
+  m.finish();
+}
+
+void read_power(const Node& n, DeviceSpec& d, const CatalogReadOptions& o) {
+  MapReader m(n);
+  d.tdp_w = optional_quantity(m, "tdp", Dimension::watts);
+  d.power_source = read_source(m, o);
+  m.finish();
+}
+
+void read_price(const Node& n, DeviceSpec& d, const CatalogReadOptions& o) {
+  MapReader m(n);
+  d.price_usd = optional_quantity(m, "buy", Dimension::usd);
+  d.rent_usd_per_hour = optional_quantity(m, "rent", Dimension::usd_per_hour);
+  d.price_source = read_source(m, o);
+  m.finish();
+}
+
+void read_interfaces(const Node& n, DeviceSpec& d, const Catalog& catalog,
+                     const CatalogReadOptions& o) {
+  MapReader m(n);
+  if (auto l = m.get("scale_up_link")) {
+    d.scale_up_link = as_string(*l);
+    check_link_exists(*l, d.scale_up_link, catalog);
+    d.scale_up_ports = static_cast<int>(as_int(m.require("scale_up_ports", "a port count"), 1, 1024));
+  }
+  if (auto h = m.get("host_link")) {
+    d.host_link = as_string(*h);
+    check_link_exists(*h, d.host_link, catalog);
+  }
+  d.interfaces_source = read_source(m, o);
+  m.finish();
+}
+
+DeviceSpec read_device(const Node& n, const Catalog& catalog, const CatalogReadOptions& o) {
+  MapReader m(n);
+  DeviceSpec d;
+  d.id = as_string(m.require("id", "the device's name"));
+  d.aliases = optional_list(m, "aliases");
+  d.name = as_string(m.require("name", "a descriptive name"));
+  d.vendor = as_string(m.require("vendor", "the vendor"));
+  if (auto a = m.get("arch")) d.arch = as_string(*a);
+  read_peak(m.require("peak", "dense peak FLOP/s per data type"), d, o);
+  read_memory(m.require("memory", "capacity and bandwidth"), d, o);
+  read_efficiency(m.require("efficiency", "achievable GEMM and memory fractions"), d, o);
+  if (auto c = m.get("compute_units")) read_compute_units(*c, d, o);
+  if (auto p = m.get("power")) read_power(*p, d, o);
+  if (auto p = m.get("price")) read_price(*p, d, o);
+  if (auto i = m.get("interfaces")) read_interfaces(*i, d, catalog, o);
+  m.finish();
+  return d;
+}
+
+topology::ScaleUp read_scale_up(const Node& n, const Catalog& catalog, const CatalogReadOptions& o) {
+  using K = topology::ScaleUpKind;
+  MapReader m(n);
+  topology::ScaleUp s;
+  s.kind = as_choice<K>(m.require("kind", "the scale-up topology"),
+                        {{"nvswitch", K::nvswitch}, {"full-mesh", K::full_mesh},
+                         {"nvlink-bridge", K::nvlink_bridge}, {"pcie", K::pcie}, {"torus", K::torus}});
+  const Node link = m.require("link", "the link id");
+  s.link = as_string(link);
+  check_link_exists(link, s.link, catalog);
+  s.links_per_accelerator =
+      static_cast<int>(as_int(m.require("links_per_accelerator", "a link count"), 1, 1024));
+  if (auto sw = m.get("switches")) s.switches = static_cast<int>(as_int(*sw, 0, 1024));
+  if (auto r = m.get("in_switch_reduction")) s.in_switch_reduction = as_bool(*r);
+  if (auto p = m.get("peer_to_peer")) s.peer_to_peer = as_bool(*p);
+  s.source = read_source(m, o);
+  m.finish();
+  return s;
+}
+
+topology::ScaleOut read_scale_out(const Node& n, const Catalog& catalog, const CatalogReadOptions& o) {
+  MapReader m(n);
+  topology::ScaleOut s;
+  const Node link = m.require("link", "the NIC link id");
+  s.link = as_string(link);
+  check_link_exists(link, s.link, catalog);
+  s.nics_per_node = static_cast<int>(as_int(m.require("nics_per_node", "a NIC count"), 1, 1024));
+  s.source = read_source(m, o);
+  m.finish();
+  return s;
+}
+
+template <class Read>
+void read_list(MapReader& map, std::string_view key, Read read) {
+  if (auto list = map.get(key))
+    for (const auto& entry : list->list()) read(entry);
+}
+
+}  // namespace
+
+SystemSpec read_system(const Node& n, const Catalog& catalog, const CatalogReadOptions& o) {
+  MapReader m(n);
+  SystemSpec s;
+  s.id = as_string(m.require("id", "the system's name"));
+  s.aliases = optional_list(m, "aliases");
+  s.name = as_string(m.require("name", "a descriptive name"));
+  const Node device = m.require("device", "a device id from the catalog");
+  s.device = as_string(device);
+  if (!catalog.find_device(s.device))
+    device.fail("expected a device defined in the catalog, found '" + s.device + "'" +
+                did_you_mean(s.device, catalog.device_names()));
+  s.device = catalog.find_device(s.device)->id;
+  s.accelerators_per_node =
+      static_cast<int>(as_int(m.require("accelerators_per_node", "a count"), 1, 1 << 20));
+  s.scale_up = read_scale_up(m.require("scale_up", "the in-node fabric"), catalog, o);
+  if (auto so = m.get("scale_out")) s.scale_out = read_scale_out(*so, catalog, o);
+  if (auto node = m.get("node")) {
+    MapReader nm(*node);
+    s.node_power_w = optional_quantity(nm, "power", Dimension::watts);
+    s.node_price_usd = optional_quantity(nm, "price", Dimension::usd);
+    s.node_source = read_source(nm, o);
+    nm.finish();
+  }
+  m.finish();
+  return s;
+}
+
+void read_catalog_entries(MapReader& map, Catalog& catalog, const CatalogReadOptions& o) {
+  read_list(map, "links", [&](const Node& n) { catalog.put(read_link(n, o)); });
+  read_list(map, "devices", [&](const Node& n) { catalog.put(read_device(n, catalog, o)); });
+  read_list(map, "systems", [&](const Node& n) { catalog.put(read_system(n, catalog, o)); });
+}
+
+}  // namespace dtsim::config

@@ -1,0 +1,23 @@
+#pragma once
+// Catalog entries (links, devices, systems) from YAML: the embedded catalog files and the
+// `links:`, `devices:` and `systems:` lists a scenario may add.
+#include "dtsim/topology/catalog.hpp"
+#include "yaml_reader.hpp"
+
+namespace dtsim::config {
+
+struct CatalogReadOptions {
+  // Catalog files must give a source for every group of figures; a scenario's own entries
+  // default to "defined in <file>".
+  bool require_sources = true;
+};
+
+// Reads whichever of `links`, `devices` and `systems` the map holds into `catalog`, in that
+// order, so that later entries may refer to earlier ones.
+void read_catalog_entries(MapReader& map, topology::Catalog& catalog,
+                          const CatalogReadOptions& options);
+
+topology::SystemSpec read_system(const Node& n, const topology::Catalog& catalog,
+                                 const CatalogReadOptions& options);
+
+}  // namespace dtsim::config

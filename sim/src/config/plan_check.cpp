@@ -1,0 +1,134 @@
+#include "plan_check.hpp"
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <numeric>
+
+namespace dtsim::config {
+namespace {
+
+using models::Schedule;
+
+template <class T>
+T with_default(const std::optional<T>& given, T fallback, const std::string& key,
+               const std::string& why, std::vector<std::string>& notes) {
+  if (given) return *given;
+  notes.push_back(fmt::format("parallelism.{} = {} ({})", key, fallback, why));
+  return fallback;
+}
+
+void check_degrees(const PlanInput& in, Scenario& s) {
+  auto& p = s.plan;
+  auto& notes = s.notes;
+  p.tp = with_default(in.tp, 1, "tp", "default", notes);
+  p.pp = with_default(in.pp, 1, "pp", "default", notes);
+  p.cp = with_default(in.cp, 1, "cp", "default", notes);
+  p.ep = with_default(in.ep, 1, "ep", "default", notes);
+  const int n = s.cluster.accelerators;
+  const std::string cluster = fmt::format("the cluster's {} accelerators ({} nodes x {})", n,
+                                          s.cluster.nodes, s.cluster.system.accelerators_per_node);
+  if (in.dp) {
+    p.dp = *in.dp;
+    if (p.accelerators() != n)
+      in.node.fail(fmt::format("expected tp*pp*dp*cp to equal {}, found {}*{}*{}*{} = {}", cluster,
+                               p.tp, p.pp, p.dp, p.cp, p.accelerators()));
+  } else {
+    const int model_parallel = p.tp * p.pp * p.cp;
+    if (n % model_parallel != 0)
+      in.node.fail(fmt::format("expected tp*pp*cp to divide {}, found {}*{}*{} = {}", cluster,
+                               p.tp, p.pp, p.cp, model_parallel));
+    p.dp = n / model_parallel;
+    notes.push_back(fmt::format("parallelism.dp = {} (accelerators / (tp*pp*cp))", p.dp));
+  }
+}
+
+void check_model_fits_split(const PlanInput& in, Scenario& s) {
+  const auto& m = s.model;
+  auto& p = s.plan;
+  if (m.heads % p.tp != 0)
+    in.at("tp").fail(fmt::format("expected tp to divide the model's {} attention heads, found tp = {}",
+                                 m.heads, p.tp));
+  if (m.kv_heads % p.tp != 0 && p.tp % m.kv_heads != 0)
+    in.at("tp").fail(fmt::format(
+        "expected tp to divide the model's {} KV heads (or be a multiple of them), found tp = {}",
+        m.kv_heads, p.tp));
+  if (p.cp > 1 && s.training.seq_len % (2 * p.cp) != 0)
+    in.at("cp").fail(fmt::format("expected 2*cp to divide seq_len {} (causal load balancing), "
+                                 "found cp = {}", s.training.seq_len, p.cp));
+  if (p.ep > 1) {
+    if (!m.moe) in.at("ep").fail("expected ep = 1 for a dense model, found ep = " + std::to_string(p.ep));
+    if (m.moe->experts % p.ep != 0 || (p.dp * p.cp) % p.ep != 0)
+      in.at("ep").fail(fmt::format("expected ep to divide the {} experts and dp*cp = {}, found ep = {}",
+                                   m.moe->experts, p.dp * p.cp, p.ep));
+  }
+}
+
+void check_schedule(const PlanInput& in, Scenario& s) {
+  auto& p = s.plan;
+  p.vpp = in.vpp.value_or(1);
+  const Schedule fallback = p.vpp > 1 ? Schedule::interleaved_1f1b : Schedule::one_f_one_b;
+  p.schedule = in.schedule.value_or(fallback);
+  if (!in.schedule)
+    s.notes.push_back("parallelism.schedule = " + models::to_string(p.schedule) + " (default)");
+  if (p.vpp > 1 && p.schedule != Schedule::interleaved_1f1b)
+    in.at("vpp").fail(fmt::format("expected vpp = 1 with schedule {}, found vpp = {} (only "
+                                  "interleaved-1f1b runs several chunks per stage)",
+                                  models::to_string(p.schedule), p.vpp));
+  if (p.schedule == Schedule::interleaved_1f1b && p.vpp < 2)
+    in.at("schedule").fail("expected vpp >= 2 with interleaved-1f1b, found vpp = " +
+                           std::to_string(p.vpp));
+}
+
+void split_layers_over_chunks(const PlanInput& in, Scenario& s) {
+  auto& p = s.plan;
+  const int layers = s.model.layers;
+  const int chunks = p.chunks();
+  if (!in.layers.empty()) {
+    const int total = std::accumulate(in.layers.begin(), in.layers.end(), 0);
+    if (static_cast<int>(in.layers.size()) != chunks || total != layers)
+      in.at("layers").fail(fmt::format(
+          "expected pp*vpp = {} entries summing to the model's {} layers, found {} summing to {}",
+          chunks, layers, in.layers.size(), total));
+    p.chunk_layers = in.layers;
+    return;
+  }
+  if (layers < chunks)
+    in.at(in.vpp ? "vpp" : "pp")
+        .fail(fmt::format("expected at least one layer per pipeline chunk, found {} layers for "
+                          "pp*vpp = {}*{} = {} chunks", layers, p.pp, p.vpp, chunks));
+  p.chunk_layers = models::split_layers(layers, chunks);
+  if (layers % chunks != 0)
+    s.notes.push_back(fmt::format("layers split unevenly over {} chunks: {}", chunks,
+                                  fmt::join(p.chunk_layers, " ")));
+}
+
+void check_batch(const PlanInput& in, Scenario& s) {
+  auto& p = s.plan;
+  p.micro_batch = with_default(in.micro_batch, 1, "micro_batch", "default", s.notes);
+  const std::int64_t per_step = static_cast<std::int64_t>(p.micro_batch) * p.dp;
+  if (s.training.global_batch % per_step != 0)
+    in.at("micro_batch").fail(fmt::format(
+        "expected micro_batch*dp to divide the global batch of {}, found {}*{} = {}",
+        s.training.global_batch, p.micro_batch, p.dp, per_step));
+}
+
+}  // namespace
+
+void check_plan(const PlanInput& in, Scenario& s) {
+  check_degrees(in, s);
+  check_model_fits_split(in, s);
+  check_schedule(in, s);
+  split_layers_over_chunks(in, s);
+  check_batch(in, s);
+  auto& p = s.plan;
+  p.zero = with_default(in.zero, 0, "zero", "default: plain data-parallel all-reduce", s.notes);
+  p.sequence_parallel = in.sequence_parallel.value_or(p.tp > 1);
+  if (!in.sequence_parallel)
+    s.notes.push_back(fmt::format("parallelism.sequence_parallel = {} (default: on when tp > 1, "
+                                  "as Megatron-LM and NeMo run)", p.sequence_parallel));
+  p.recompute = in.recompute.value_or(models::Recompute::none);
+  if (!in.recompute) s.notes.push_back("parallelism.recompute = none (default)");
+}
+
+}  // namespace dtsim::config

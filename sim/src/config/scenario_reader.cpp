@@ -1,0 +1,148 @@
+// Scenario files: sections `model`, `training`, `parallelism`, `cluster`, and optional catalog
+// additions (`links`, `devices`, `systems`). See docs/scenario.md for every key and default.
+#include <fmt/format.h>
+
+#include "catalog_reader.hpp"
+#include "dtsim/sim/config/loader.hpp"
+#include "model_reader.hpp"
+#include "plan_check.hpp"
+#include "suggest.hpp"
+
+namespace dtsim::config {
+namespace {
+
+using models::Precision;
+using models::Recompute;
+using models::Schedule;
+
+void read_training(const Node& n, Scenario& s) {
+  MapReader m(n);
+  auto& t = s.training;
+  t.global_batch = as_int(m.require("global_batch", "the number of sequences per step"), 1);
+  t.seq_len = s.model.seq_len;
+  if (auto sl = m.get("seq_len")) t.seq_len = static_cast<int>(as_int(*sl, 1, 1 << 30));
+  else s.notes.push_back(fmt::format("training.seq_len = {} (the model's)", t.seq_len));
+  if (auto tok = m.get("tokens")) t.tokens = as_quantity(*tok, Dimension::count);
+  t.precision = Precision::bf16;
+  if (auto p = m.get("precision"))
+    t.precision = as_choice<Precision>(*p, {{"bf16", Precision::bf16}, {"fp16", Precision::fp16},
+                                            {"fp8", Precision::fp8}, {"fp32", Precision::fp32}});
+  m.finish();
+}
+
+// Reads what the file says; check_plan() derives dp and fills the rest.
+PlanInput read_parallelism(const Node& n) {
+  MapReader m(n);
+  PlanInput in(n);
+  auto read_degree = [&](std::string_view key, std::optional<int>& into) {
+    if (auto v = m.get(key)) {
+      into = static_cast<int>(as_int(*v, 1, 1 << 20));
+      in.given.emplace(std::string(key), *v);
+    }
+  };
+  read_degree("tp", in.tp);
+  read_degree("pp", in.pp);
+  read_degree("dp", in.dp);
+  read_degree("cp", in.cp);
+  read_degree("ep", in.ep);
+  read_degree("vpp", in.vpp);
+  read_degree("micro_batch", in.micro_batch);
+  if (auto s = m.get("schedule")) in.given.emplace("schedule", *s);
+  if (auto s = m.get("schedule"))
+    in.schedule = as_choice<Schedule>(*s, {{"gpipe", Schedule::gpipe},
+                                           {"1f1b", Schedule::one_f_one_b},
+                                           {"interleaved-1f1b", Schedule::interleaved_1f1b}});
+  if (auto z = m.get("zero")) {
+    in.zero = static_cast<int>(as_int(*z, 0, 3));
+    in.given.emplace("zero", *z);
+  }
+  if (auto sp = m.get("sequence_parallel")) in.sequence_parallel = as_bool(*sp);
+  if (auto r = m.get("recompute"))
+    in.recompute = as_choice<Recompute>(*r, {{"none", Recompute::none},
+                                             {"selective", Recompute::selective},
+                                             {"full", Recompute::full}});
+  if (auto l = m.get("layers")) {
+    in.given.emplace("layers", *l);
+    for (const auto& e : l->list()) in.layers.push_back(static_cast<int>(as_int(e, 1, 1 << 20)));
+  }
+  m.finish();
+  return in;
+}
+
+void read_cluster(const Node& n, Scenario& s) {
+  MapReader m(n);
+  const Node system = m.require("system", "a system preset such as dgx-h100, or an inline system");
+  if (system.is_map()) {
+    s.cluster.system = read_system(system, s.catalog, {.require_sources = false});
+  } else {
+    const std::string id = system.scalar();
+    const auto* spec = s.catalog.find_system(id);
+    if (!spec)
+      system.fail("expected a system from the catalog (see `dtsim catalog systems`), found '" + id +
+                  "'" + did_you_mean(id, s.catalog.system_names()));
+    s.cluster.system = *spec;
+  }
+  s.cluster.device = *s.catalog.find_device(s.cluster.system.device);
+  const int per_node = s.cluster.system.accelerators_per_node;
+  auto nodes = m.get("nodes");
+  auto accelerators = m.get("accelerators");
+  if (!nodes && !accelerators)
+    n.fail("expected 'nodes' or 'accelerators' to size the cluster, found neither");
+  if (nodes) s.cluster.nodes = static_cast<int>(as_int(*nodes, 1, 1 << 24));
+  if (accelerators) {
+    const int a = static_cast<int>(as_int(*accelerators, 1, 1 << 28));
+    if (a % per_node != 0)
+      accelerators->fail(fmt::format("expected a multiple of the {} accelerators per {} node, found {}",
+                                     per_node, s.cluster.system.id, a));
+    if (nodes && s.cluster.nodes * per_node != a)
+      accelerators->fail(fmt::format("expected nodes x {} = {}, found {}", per_node,
+                                     s.cluster.nodes * per_node, a));
+    s.cluster.nodes = a / per_node;
+  }
+  s.cluster.accelerators = s.cluster.nodes * per_node;
+  m.finish();
+}
+
+void check_precision(const Node& training, const Scenario& s) {
+  MapReader m(training);
+  const auto given = m.get("precision");
+  const auto& peak = s.cluster.device.peak_flops_per_s;
+  const auto precision = s.training.precision;
+  const bool supported = precision == Precision::fp8    ? peak.fp8.has_value()
+                         : precision == Precision::bf16 ? peak.bf16.has_value()
+                         : precision == Precision::fp16 ? peak.fp16.has_value()
+                                                        : peak.fp32.has_value();
+  if (!supported)
+    (given ? *given : training)
+        .fail(fmt::format("expected a precision the {} computes in, found {}: the catalog has no "
+                          "{} peak for it", s.cluster.device.name, models::to_string(precision),
+                          models::to_string(precision)));
+}
+
+}  // namespace
+
+Scenario load_scenario(const std::string& path, const std::vector<std::string>& overrides) {
+  Document doc = Document::from_file(path);
+  for (const auto& o : overrides) doc.apply_override(o);
+  MapReader m(doc.root());
+  Scenario s;
+  s.file = path;
+  s.catalog = builtin_catalog();
+  read_catalog_entries(m, s.catalog, {.require_sources = false});
+
+  s.name = path;
+  if (auto name = m.get("name")) s.name = as_string(*name);
+  if (auto d = m.get("description")) s.description = as_string(*d);
+  const models::ModelZoo zoo = builtin_zoo();
+  s.model = resolve_model(m.require("model", "a zoo model name or an inline definition"), zoo);
+  const Node training = m.require("training", "global_batch, seq_len, tokens, precision");
+  read_training(training, s);
+  const PlanInput plan = read_parallelism(m.require("parallelism", "tp, pp and the other degrees"));
+  read_cluster(m.require("cluster", "the system and its size"), s);
+  m.finish();
+  check_precision(training, s);
+  check_plan(plan, s);
+  return s;
+}
+
+}  // namespace dtsim::config

@@ -1,0 +1,171 @@
+#include "dtsim/sim/training/executor.hpp"
+
+#include <stdexcept>
+
+namespace dtsim::training {
+namespace {
+
+using engine::Time;
+
+Wait wait_for(Category c) {
+  switch (c) {
+    case Category::tp_comm: return Wait::tp;
+    case Category::cp_comm: return Wait::cp;
+    case Category::ep_comm: return Wait::ep;
+    case Category::pp_comm: return Wait::pp_transfer;
+    case Category::dp_comm: return Wait::dp;
+    default: return Wait::bubble;
+  }
+}
+
+class Replay {
+ public:
+  Replay(const StepGraph& g, collective::Runner& runner, engine::Engine& engine)
+      : g_(g), runner_(runner), engine_(engine) {
+    const auto& tasks = g.tasks();
+    task_.resize(tasks.size());
+    dependents_.resize(tasks.size());
+    for (std::size_t t = 0; t < tasks.size(); ++t) {
+      task_[t].pending = static_cast<int>(tasks[t].deps.size());
+      for (TaskId d : tasks[t].deps) dependents_[d].push_back(static_cast<TaskId>(t));
+    }
+    stream_.resize(g.streams().size());
+    op_arrived_.assign(g.ops().size(), 0);
+  }
+
+  ReplayResult run() {
+    for (StreamId s = 0; s < static_cast<StreamId>(stream_.size()); ++s) advance(s);
+    engine_.run();
+    return finish();
+  }
+
+  // Engine callback: op `arg` completed.
+  void op_done(std::uint64_t arg) {
+    const auto& op = g_.ops()[arg];
+    const Time now = engine_.now();
+    for (TaskId t : op.members) {
+      auto& rt = task_[t];
+      rt.end = now;
+      auto& st = stream_[g_.tasks()[t].stream];
+      st.times.busy_s[static_cast<int>(g_.tasks()[t].category)] += engine::to_seconds(now - rt.start);
+      st.busy = false;
+      st.idle_since = now;
+      ++st.next;
+    }
+    for (TaskId t : op.members) {
+      for (TaskId d : dependents_[t]) {
+        auto& rd = task_[d];
+        if (now >= rd.blocker_end) {
+          rd.blocker = t;
+          rd.blocker_end = now;
+        }
+        if (--rd.pending == 0) advance(g_.tasks()[d].stream);
+      }
+      advance(g_.tasks()[t].stream);
+    }
+  }
+
+ private:
+  struct TaskRun {
+    int pending = 0;
+    TaskId blocker = -1;   // the dependency satisfied last
+    Time blocker_end = 0;
+    Time ready = 0;        // at the head of its stream with every dependency met
+    Time start = 0;
+    Time end = 0;
+  };
+  struct StreamRun {
+    std::size_t next = 0;  // index of the head task in Stream::tasks
+    bool busy = false;
+    bool arrived = false;  // the head task has arrived at its op
+    Time idle_since = 0;
+    StreamTimes times;
+  };
+
+  // If the head task of stream `s` can arrive at its op, let it; start the op when complete.
+  void advance(StreamId s) {
+    auto& st = stream_[s];
+    const auto& tasks = g_.streams()[s].tasks;
+    if (st.busy || st.arrived || st.next >= tasks.size()) return;
+    const TaskId t = tasks[st.next];
+    if (task_[t].pending > 0) return;
+    st.arrived = true;
+    task_[t].ready = engine_.now();
+    const OpId op = g_.tasks()[t].op;
+    if (++op_arrived_[op] == static_cast<int>(g_.ops()[op].members.size())) start(op);
+  }
+
+  void start(OpId id) {
+    const Op& op = g_.ops()[id];
+    const Time now = engine_.now();
+    for (TaskId t : op.members) {
+      auto& st = stream_[g_.tasks()[t].stream];
+      charge_idle(st, t, now);
+      st.busy = true;
+      st.arrived = false;
+      task_[t].start = now;
+    }
+    auto done = [](void* self, std::uint64_t arg) { static_cast<Replay*>(self)->op_done(arg); };
+    if (op.is_comm)
+      runner_.start(op.comm, done, this, static_cast<std::uint64_t>(id));
+    else
+      engine_.schedule_in(engine::from_seconds(op.duration_s), done, this, static_cast<std::uint64_t>(id));
+  }
+
+  void charge_idle(StreamRun& st, TaskId t, Time now) {
+    const auto& rt = task_[t];
+    auto add = [&](Wait w, Time from, Time to) {
+      if (to > from) st.times.wait_s[static_cast<int>(w)] += engine::to_seconds(to - from);
+    };
+    // Before the task was ready: the last dependency it waited for.
+    if (rt.blocker >= 0) {
+      const Category c = g_.tasks()[rt.blocker].category;
+      if (c == Category::pp_comm) {
+        const Time transfer_start = std::max(st.idle_since, task_[rt.blocker].start);
+        add(Wait::bubble, st.idle_since, std::min(transfer_start, rt.ready));
+        add(Wait::pp_transfer, transfer_start, rt.ready);
+      } else {
+        add(wait_for(c), st.idle_since, rt.ready);
+      }
+    } else {
+      add(Wait::bubble, st.idle_since, rt.ready);
+    }
+    // After: waiting for the other members of its op.
+    add(wait_for(g_.tasks()[t].category), rt.ready, now);
+  }
+
+  ReplayResult finish() {
+    ReplayResult r;
+    r.events = engine_.events_processed();
+    for (std::size_t s = 0; s < stream_.size(); ++s)
+      if (stream_[s].next != g_.streams()[s].tasks.size())
+        throw std::logic_error("step replay deadlocked: a stream has tasks that never became ready");
+    Time end = 0;
+    for (const auto& st : stream_) end = std::max(end, st.idle_since);
+    r.step_time_s = engine::to_seconds(end);
+    for (auto& st : stream_) {
+      st.times.end_s = engine::to_seconds(st.idle_since);
+      st.times.wait_s[static_cast<int>(Wait::bubble)] += engine::to_seconds(end - st.idle_since);
+      r.streams.push_back(st.times);
+    }
+    for (const auto& t : task_) r.tasks.push_back({engine::to_seconds(t.start), engine::to_seconds(t.end)});
+    return r;
+  }
+
+  const StepGraph& g_;
+  collective::Runner& runner_;
+  engine::Engine& engine_;
+  std::vector<TaskRun> task_;
+  std::vector<std::vector<TaskId>> dependents_;
+  std::vector<StreamRun> stream_;
+  std::vector<int> op_arrived_;
+};
+
+}  // namespace
+
+ReplayResult replay(const StepGraph& graph, collective::Runner& runner, engine::Engine& engine) {
+  Replay r(graph, runner, engine);
+  return r.run();
+}
+
+}  // namespace dtsim::training

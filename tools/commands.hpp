@@ -1,0 +1,9 @@
+#pragma once
+// Each `dtsim` subcommand registers itself on the CLI from its own file.
+#include <CLI/CLI.hpp>
+
+namespace dtsim::tools {
+
+void add_run_command(CLI::App& app);
+
+}  // namespace dtsim::tools

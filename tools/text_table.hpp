@@ -1,0 +1,29 @@
+#pragma once
+// Aligned plain-text tables for the human output of every command.
+#include <string>
+#include <vector>
+
+namespace dtsim::tools {
+
+class TextTable {
+ public:
+  // Columns after the first are right-aligned (numbers) unless `left_aligned`; the first is
+  // always left-aligned.
+  explicit TextTable(std::vector<std::string> header = {}, bool left_aligned = false)
+      : header_(std::move(header)), left_aligned_(left_aligned) {}
+  void row(std::vector<std::string> cells) { rows_.push_back(std::move(cells)); }
+  std::string str(int indent = 2) const;
+
+ private:
+  std::vector<std::string> header_;
+  std::vector<std::vector<std::string>> rows_;
+  bool left_aligned_;
+};
+
+// "1,234,567"
+std::string thousands(double value);
+
+// "300 billion", "15.6 trillion": large counts in words.
+std::string in_words(double count);
+
+}  // namespace dtsim::tools
