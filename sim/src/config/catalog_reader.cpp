@@ -1,5 +1,8 @@
 #include "catalog_reader.hpp"
 
+#include <algorithm>
+#include <charconv>
+
 #include "suggest.hpp"
 
 namespace dtsim::config {
@@ -8,6 +11,7 @@ namespace {
 using topology::Catalog;
 using topology::DeviceSpec;
 using topology::LinkSpec;
+using topology::FabricSpec;
 using topology::SystemSpec;
 
 std::string read_source(MapReader& m, const CatalogReadOptions& o) {
@@ -137,13 +141,22 @@ DeviceSpec read_device(const Node& n, const Catalog& catalog, const CatalogReadO
   return d;
 }
 
+std::string read_link_id(MapReader& m, std::string_view key, const Catalog& catalog) {
+  auto n = m.get(key);
+  if (!n) return {};
+  const std::string id = as_string(*n);
+  check_link_exists(*n, id, catalog);
+  return id;
+}
+
 topology::ScaleUp read_scale_up(const Node& n, const Catalog& catalog, const CatalogReadOptions& o) {
   using K = topology::ScaleUpKind;
   MapReader m(n);
   topology::ScaleUp s;
-  s.kind = as_choice<K>(m.require("kind", "the scale-up topology"),
-                        {{"nvswitch", K::nvswitch}, {"full-mesh", K::full_mesh},
-                         {"nvlink-bridge", K::nvlink_bridge}, {"pcie", K::pcie}, {"torus", K::torus}});
+  const Node kind = m.require("kind", "the scale-up topology");
+  s.kind = as_choice<K>(kind, {{"nvswitch", K::nvswitch}, {"full-mesh", K::full_mesh},
+                               {"nvlink-bridge", K::nvlink_bridge}, {"pcie", K::pcie},
+                               {"torus", K::torus}});
   const Node link = m.require("link", "the link id");
   s.link = as_string(link);
   check_link_exists(link, s.link, catalog);
@@ -152,6 +165,17 @@ topology::ScaleUp read_scale_up(const Node& n, const Catalog& catalog, const Cat
   if (auto sw = m.get("switches")) s.switches = static_cast<int>(as_int(*sw, 0, 1024));
   if (auto r = m.get("in_switch_reduction")) s.in_switch_reduction = as_bool(*r);
   if (auto p = m.get("peer_to_peer")) s.peer_to_peer = as_bool(*p);
+  s.pcie_link = read_link_id(m, "pcie_link", catalog);
+  s.pcie_uplink = read_link_id(m, "pcie_uplink", catalog);
+  if (auto d = m.get("torus_dims")) s.torus_dims = static_cast<int>(as_int(*d, 2, 3));
+  if (auto c = m.get("cube")) s.cube = static_cast<int>(as_int(*c, 1, 64));
+  if (auto shape = m.get("max_shape")) s.max_shape = read_shape(*shape);
+  if ((s.kind == K::pcie || s.kind == K::nvlink_bridge) && s.pcie_link.empty())
+    kind.fail("expected a pcie_link with scale-up kind " + topology::to_string(s.kind) + ", found none");
+  if (s.kind == K::torus && (s.torus_dims == 0 || static_cast<int>(s.max_shape.size()) != s.torus_dims))
+    kind.fail("expected torus_dims and a max_shape of that many dimensions with a torus, found " +
+              std::to_string(s.torus_dims) + " dimensions and a " +
+              std::to_string(s.max_shape.size()) + "-dimensional max_shape");
   s.source = read_source(m, o);
   m.finish();
   return s;
@@ -170,12 +194,57 @@ topology::ScaleOut read_scale_out(const Node& n, const Catalog& catalog, const C
 }
 
 template <class Read>
-void read_list(MapReader& map, std::string_view key, Read read) {
+void read_list_entries(MapReader& map, std::string_view key, Read read) {
   if (auto list = map.get(key))
     for (const auto& entry : list->list()) read(entry);
 }
 
 }  // namespace
+
+std::vector<int> read_shape(const Node& n) {
+  std::vector<int> dims;
+  const std::string text = n.scalar();
+  std::size_t start = 0;
+  while (start <= text.size()) {
+    const std::size_t x = std::min(text.find('x', start), text.size());
+    const std::string part = text.substr(start, x - start);
+    int v = 0;
+    auto [p, ec] = std::from_chars(part.data(), part.data() + part.size(), v);
+    if (ec != std::errc() || p != part.data() + part.size() || v < 1)
+      n.expected("a shape such as '8x8x16' (positive integers joined by 'x')");
+    dims.push_back(v);
+    start = x + 1;
+  }
+  if (dims.size() > 3) n.expected("a shape of at most 3 dimensions");
+  return dims;
+}
+
+FabricSpec read_fabric(const Node& n, FabricSpec base, const Catalog& catalog,
+                       const CatalogReadOptions& o) {
+  using K = topology::FabricKind;
+  MapReader m(n);
+  FabricSpec& f = base;
+  if (auto k = m.get("kind"))
+    f.kind = as_choice<K>(*k, {{"rail-fat-tree", K::rail_fat_tree}, {"fat-tree", K::fat_tree},
+                               {"multi-plane", K::multi_plane}, {"crossbar", K::crossbar}});
+  if (auto t = m.get("tiers")) f.tiers = static_cast<int>(as_int(*t, 2, 3));
+  if (auto r = m.get("switch_radix")) f.switch_radix = static_cast<int>(as_int(*r, 4, 4096));
+  if (auto v = m.get("oversubscription")) f.oversubscription = as_number(*v, 1, 1e3);
+  if (auto u = m.get("nodes_per_unit")) f.nodes_per_unit = static_cast<int>(as_int(*u, 1, 1 << 20));
+  if (auto l = m.get("nodes_per_leaf")) f.nodes_per_leaf = static_cast<int>(as_int(*l, 1, 4096));
+  if (auto p = m.get("pod_accelerators")) f.pod_accelerators = static_cast<int>(as_int(*p, 1, 1 << 24));
+  if (auto v = m.get("pod_oversubscription")) f.pod_oversubscription = as_number(*v, 1, 1e3);
+  if (auto l = m.get("link")) {
+    f.link = as_string(*l);
+    check_link_exists(*l, f.link, catalog);
+  }
+  if (auto l = m.get("switch_latency")) f.switch_latency_s = as_quantity(*l, Dimension::seconds, false);
+  if (o.require_sources || (!m.has("source") && f.source.empty())) f.source = read_source(m, o);
+  else if (auto src = m.get("source")) f.source = as_string(*src);
+  else f.source += " (changed in " + n.pos().file + ")";
+  m.finish();
+  return f;
+}
 
 SystemSpec read_system(const Node& n, const Catalog& catalog, const CatalogReadOptions& o) {
   MapReader m(n);
@@ -193,6 +262,7 @@ SystemSpec read_system(const Node& n, const Catalog& catalog, const CatalogReadO
       static_cast<int>(as_int(m.require("accelerators_per_node", "a count"), 1, 1 << 20));
   s.scale_up = read_scale_up(m.require("scale_up", "the in-node fabric"), catalog, o);
   if (auto so = m.get("scale_out")) s.scale_out = read_scale_out(*so, catalog, o);
+  if (auto f = m.get("fabric")) s.fabric = read_fabric(*f, s.fabric, catalog, o);
   if (auto node = m.get("node")) {
     MapReader nm(*node);
     s.node_power_w = optional_quantity(nm, "power", Dimension::watts);
@@ -205,9 +275,9 @@ SystemSpec read_system(const Node& n, const Catalog& catalog, const CatalogReadO
 }
 
 void read_catalog_entries(MapReader& map, Catalog& catalog, const CatalogReadOptions& o) {
-  read_list(map, "links", [&](const Node& n) { catalog.put(read_link(n, o)); });
-  read_list(map, "devices", [&](const Node& n) { catalog.put(read_device(n, catalog, o)); });
-  read_list(map, "systems", [&](const Node& n) { catalog.put(read_system(n, catalog, o)); });
+  read_list_entries(map, "links", [&](const Node& n) { catalog.put(read_link(n, o)); });
+  read_list_entries(map, "devices", [&](const Node& n) { catalog.put(read_device(n, catalog, o)); });
+  read_list_entries(map, "systems", [&](const Node& n) { catalog.put(read_system(n, catalog, o)); });
 }
 
 }  // namespace dtsim::config

@@ -20,4 +20,11 @@ void read_catalog_entries(MapReader& map, topology::Catalog& catalog,
 topology::SystemSpec read_system(const Node& n, const topology::Catalog& catalog,
                                  const CatalogReadOptions& options);
 
+// A fabric: the keys given replace those of `base` (a system's default fabric).
+topology::FabricSpec read_fabric(const Node& n, topology::FabricSpec base,
+                                 const topology::Catalog& catalog, const CatalogReadOptions& options);
+
+// "8x8x16" -> {8, 8, 16}.
+std::vector<int> read_shape(const Node& n);
+
 }  // namespace dtsim::config
