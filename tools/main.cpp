@@ -12,6 +12,8 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", std::string("dtsim ") + DTSIM_VERSION);
   app.require_subcommand(1);
   dtsim::tools::add_run_command(app);
+  dtsim::tools::add_topology_command(app);
+  dtsim::tools::add_catalog_command(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::Success& e) {
@@ -21,6 +23,9 @@ int main(int argc, char** argv) {
     return 2;
   } catch (const dtsim::config::ConfigError& e) {
     std::cerr << e.what() << '\n';
+    return 2;
+  } catch (const std::invalid_argument& e) {
+    std::cerr << "dtsim: error: " << e.what() << '\n';
     return 2;
   } catch (const std::exception& e) {
     std::cerr << "dtsim: internal error: " << e.what() << '\n';

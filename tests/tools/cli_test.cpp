@@ -1,30 +1,11 @@
 // The dtsim command line as a user meets it: exit codes, JSON output, error messages.
 #include <catch2/catch.hpp>
-#include <cstdio>
 #include <nlohmann/json.hpp>
-#include <sys/wait.h>
+
+#include "cli_run.hpp"
 
 namespace {
-
-struct Outcome {
-  int status = -1;
-  std::string out;
-};
-
-// Runs dtsim with `args` from the source directory; stderr is folded into `out` when asked.
-Outcome dtsim(const std::string& args, bool with_stderr = false) {
-  const std::string cmd = std::string("cd ") + DTSIM_SOURCE_DIR + " && " + DTSIM_BINARY + " " +
-                          args + (with_stderr ? " 2>&1" : " 2>/dev/null");
-  Outcome o;
-  FILE* p = popen(cmd.c_str(), "r");
-  REQUIRE(p != nullptr);
-  char buf[4096];
-  while (std::size_t n = fread(buf, 1, sizeof buf, p)) o.out.append(buf, n);
-  const int raw = pclose(p);
-  o.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
-  return o;
-}
-
+CliOutcome dtsim(const std::string& args, bool with_stderr = false) { return dtsim_cli(args, with_stderr); }
 }  // namespace
 
 TEST_CASE("dtsim --version", "[cli]") {

@@ -1,6 +1,7 @@
 // Scenario files: sections `model`, `training`, `parallelism`, `cluster`, and optional catalog
 // additions (`links`, `devices`, `systems`). See docs/scenario.md for every key and default.
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "catalog_reader.hpp"
 #include "dtsim/sim/config/loader.hpp"
@@ -69,38 +70,76 @@ PlanInput read_parallelism(const Node& n) {
   return in;
 }
 
-void read_cluster(const Node& n, Scenario& s) {
+// Sizes the cluster: nodes or accelerators; for tori also a slice shape and a slice count.
+void read_size(MapReader& m, const Node& n, ClusterSpec& c) {
+  const auto& sys = c.system;
+  const int per_node = sys.accelerators_per_node;
+  auto nodes = m.get("nodes");
+  auto accelerators = m.get("accelerators");
+  const bool torus = sys.scale_up.kind == topology::ScaleUpKind::torus;
+  auto shape = torus ? m.get("shape") : std::nullopt;
+  auto slices = torus ? m.get("slices") : std::nullopt;
+  if (torus) {
+    if (slices) c.slices = static_cast<int>(as_int(*slices, 1, 1 << 16));
+    if (shape) c.torus_shape = read_shape(*shape);
+  }
+  if (!nodes && !accelerators && c.torus_shape.empty())
+    n.fail("expected 'nodes' or 'accelerators' to size the cluster, found neither");
+  int total = 0;
+  if (nodes) total = static_cast<int>(as_int(*nodes, 1, 1 << 24)) * per_node;
+  if (accelerators) {
+    const int a = static_cast<int>(as_int(*accelerators, 1, 1 << 28));
+    if (!torus && a % per_node != 0)
+      accelerators->fail(fmt::format("expected a multiple of the {} accelerators per {} node, found {}",
+                                     per_node, sys.id, a));
+    if (nodes && total != a)
+      accelerators->fail(fmt::format("expected nodes x {} = {}, found {}", per_node, total, a));
+    total = a;
+  }
+  if (torus) {
+    const Node& at = shape ? *shape : accelerators ? *accelerators : nodes ? *nodes : n;
+    if (c.torus_shape.empty()) {
+      if (total % c.slices != 0)
+        at.fail(fmt::format("expected the {} chips to split into {} equal slices", total, c.slices));
+      c.torus_shape = topology::default_torus_shape(sys, total / c.slices);
+      if (c.torus_shape.empty())
+        at.fail(fmt::format("expected a slice of {} chips to fit the largest {} slice ({}); give "
+                            "'slices' to join several over the data-center network",
+                            total / c.slices, sys.id, fmt::join(sys.scale_up.max_shape, "x")));
+    }
+    int chips = 1;
+    for (int d : c.torus_shape) chips *= d;
+    if (total != 0 && total != chips * c.slices)
+      at.fail(fmt::format("expected shape x slices = {} x {} = {} chips, found {}",
+                          fmt::join(c.torus_shape, "x"), c.slices, chips * c.slices, total));
+    c.accelerators = chips * c.slices;
+    c.nodes = (c.accelerators + per_node - 1) / per_node;
+  } else {
+    c.accelerators = total;
+    c.nodes = total / per_node;
+  }
+}
+
+void read_cluster(const Node& n, const topology::Catalog& catalog, ClusterSpec& c) {
   MapReader m(n);
   const Node system = m.require("system", "a system preset such as dgx-h100, or an inline system");
   if (system.is_map()) {
-    s.cluster.system = read_system(system, s.catalog, {.require_sources = false});
+    c.system = read_system(system, catalog, {.require_sources = false});
   } else {
     const std::string id = system.scalar();
-    const auto* spec = s.catalog.find_system(id);
+    const auto* spec = catalog.find_system(id);
     if (!spec)
       system.fail("expected a system from the catalog (see `dtsim catalog systems`), found '" + id +
-                  "'" + did_you_mean(id, s.catalog.system_names()));
-    s.cluster.system = *spec;
+                  "'" + did_you_mean(id, catalog.system_names()));
+    c.system = *spec;
   }
-  s.cluster.device = *s.catalog.find_device(s.cluster.system.device);
-  const int per_node = s.cluster.system.accelerators_per_node;
-  auto nodes = m.get("nodes");
-  auto accelerators = m.get("accelerators");
-  if (!nodes && !accelerators)
-    n.fail("expected 'nodes' or 'accelerators' to size the cluster, found neither");
-  if (nodes) s.cluster.nodes = static_cast<int>(as_int(*nodes, 1, 1 << 24));
-  if (accelerators) {
-    const int a = static_cast<int>(as_int(*accelerators, 1, 1 << 28));
-    if (a % per_node != 0)
-      accelerators->fail(fmt::format("expected a multiple of the {} accelerators per {} node, found {}",
-                                     per_node, s.cluster.system.id, a));
-    if (nodes && s.cluster.nodes * per_node != a)
-      accelerators->fail(fmt::format("expected nodes x {} = {}, found {}", per_node,
-                                     s.cluster.nodes * per_node, a));
-    s.cluster.nodes = a / per_node;
-  }
-  s.cluster.accelerators = s.cluster.nodes * per_node;
+  c.device = *catalog.find_device(c.system.device);
+  c.fabric = c.system.fabric;
+  if (auto f = m.get("fabric")) c.fabric = read_fabric(*f, c.fabric, catalog, {.require_sources = false});
+  read_size(m, n, c);
   m.finish();
+  if (auto why = topology::check_cluster_shape(c.system, c.shape(), c.fabric); !why.empty())
+    n.fail("expected a cluster that can be built, found one where " + why);
 }
 
 void check_precision(const Node& training, const Scenario& s) {
@@ -138,11 +177,34 @@ Scenario load_scenario(const std::string& path, const std::vector<std::string>& 
   const Node training = m.require("training", "global_batch, seq_len, tokens, precision");
   read_training(training, s);
   const PlanInput plan = read_parallelism(m.require("parallelism", "tp, pp and the other degrees"));
-  read_cluster(m.require("cluster", "the system and its size"), s);
+  read_cluster(m.require("cluster", "the system and its size"), s.catalog, s.cluster);
   m.finish();
   check_precision(training, s);
   check_plan(plan, s);
   return s;
+}
+
+}  // namespace dtsim::config
+
+namespace dtsim::config {
+
+ClusterSpec load_cluster(const ClusterRequest& r, const topology::Catalog& catalog) {
+  std::string text = "system: '" + r.system + "'\n";
+  if (r.nodes > 0) text += "nodes: " + std::to_string(r.nodes) + "\n";
+  if (!r.shape.empty()) text += "shape: '" + r.shape + "'\n";
+  if (r.slices > 0) text += "slices: " + std::to_string(r.slices) + "\n";
+  const auto* system = catalog.find_system(r.system);
+  const bool torus = system && system->scale_up.kind == topology::ScaleUpKind::torus;
+  if (r.nodes == 0 && r.shape.empty() && !torus) text += "nodes: 1\n";
+  if (torus && r.nodes == 0 && r.shape.empty()) text += "shape: '" + fmt::format("{}", fmt::join(system->scale_up.max_shape, "x")) + "'\n";
+  Document doc = Document::from_text(text, "command line");
+  ClusterSpec c;
+  read_cluster(doc.root(), catalog, c);
+  return c;
+}
+
+topology::Cluster build_cluster(const Scenario& s) {
+  return topology::build_cluster(s.catalog, s.cluster.system, s.cluster.shape(), s.cluster.fabric);
 }
 
 }  // namespace dtsim::config

@@ -18,4 +18,17 @@ models::ModelZoo builtin_zoo();
 // plan. Throws ConfigError on any bad input.
 Scenario load_scenario(const std::string& path, const std::vector<std::string>& overrides = {});
 
+// A cluster given on the command line (`dtsim topology dgx-h100 --nodes 4`), checked like a
+// scenario's `cluster:` section; `label` names it in errors.
+struct ClusterRequest {
+  std::string system;
+  int nodes = 0;           // 0: not given
+  std::string shape;       // "8x8x16"; empty: not given
+  int slices = 0;          // 0: not given
+};
+ClusterSpec load_cluster(const ClusterRequest& request, const topology::Catalog& catalog);
+
+// The cluster graph of a loaded scenario.
+topology::Cluster build_cluster(const Scenario& scenario);
+
 }  // namespace dtsim::config

@@ -6,6 +6,7 @@
 
 #include "dtsim/models/parallel_plan.hpp"
 #include "dtsim/models/transformer.hpp"
+#include "dtsim/topology/build.hpp"
 #include "dtsim/topology/catalog.hpp"
 
 namespace dtsim::config {
@@ -13,8 +14,13 @@ namespace dtsim::config {
 struct ClusterSpec {
   topology::SystemSpec system;
   topology::DeviceSpec device;
-  int nodes = 0;
+  int nodes = 0;                   // nodes, racks or TPU hosts
   int accelerators = 0;
+  topology::FabricSpec fabric;     // the system's default, changed by `cluster.fabric`
+  std::vector<int> torus_shape;    // torus systems: one slice
+  int slices = 1;                  // torus systems: slices joined over the data-center network
+
+  topology::ClusterShape shape() const { return {nodes, torus_shape, slices}; }
 };
 
 struct Scenario {
