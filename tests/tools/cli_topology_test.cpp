@@ -14,6 +14,15 @@ TEST_CASE("topology dgx-h100 --nodes 4: 32 GPUs with 50 GB/s of scale-out each",
   CHECK(j["scale_up_injection_bytes_per_s"].get<double>() == Approx(450e9));
 }
 
+TEST_CASE("topology tpu-v5p --shape 8x8x8: 512 chips", "[cli][topology]") {
+  const auto o = dtsim_cli("topology tpu-v5p --shape 8x8x8 --json");
+  REQUIRE(o.status == 0);
+  const auto j = nlohmann::json::parse(o.out);
+  CHECK(j["accelerators"] == 512);
+  // Cutting 8x8x8 in half crosses 2 x 64 ICI links of 100 GB/s (TPU v5p: 1200 GB/s bidir / 6).
+  CHECK(j["bisection_bytes_per_s"].get<double>() == Approx(128 * 100e9));
+}
+
 TEST_CASE("topology of a scenario, and as Graphviz", "[cli][topology]") {
   const auto o = dtsim_cli("topology scenarios/quickstart.yaml --json");
   REQUIRE(o.status == 0);
