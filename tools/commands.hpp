@@ -7,5 +7,6 @@ namespace dtsim::tools {
 void add_run_command(CLI::App& app);
 void add_topology_command(CLI::App& app);
 void add_catalog_command(CLI::App& app);
+void add_collective_command(CLI::App& app);
 
 }  // namespace dtsim::tools
