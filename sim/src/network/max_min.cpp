@@ -5,6 +5,32 @@
 #include <stdexcept>
 
 namespace dtsim::network {
+namespace {
+
+using HeapEntry = std::pair<double, LinkId>;  // (key, link): ties go to the lower link
+
+// Restores the min-heap order after the top entry's key rose (or the top was replaced): one
+// pass down instead of std::pop_heap + std::push_heap.
+void sift_down_top(std::vector<HeapEntry>& heap) {
+  const std::size_t n = heap.size();
+  const HeapEntry moving = heap[0];
+  std::size_t i = 0;
+  for (std::size_t child = 1; child < n; child = 2 * i + 1) {
+    if (child + 1 < n && heap[child + 1] < heap[child]) ++child;
+    if (!(heap[child] < moving)) break;
+    heap[i] = heap[child];
+    i = child;
+  }
+  heap[i] = moving;
+}
+
+void pop_top(std::vector<HeapEntry>& heap) {
+  heap[0] = heap.back();
+  heap.pop_back();
+  if (!heap.empty()) sift_down_top(heap);
+}
+
+}  // namespace
 
 LinkId MaxMinProblem::add_link(double capacity_bytes_per_s) {
   if (!(capacity_bytes_per_s > 0)) throw std::invalid_argument("max-min: capacity must be > 0");
@@ -38,10 +64,10 @@ const std::vector<double>& MaxMinSolver::solve(const MaxMinProblem& p) {
   frozen_.assign(transfers, false);
   index_users(p);
   heap_.clear();
-  key_.assign(p.link_count(), 0);
   for (LinkId l = 0; l < p.link_count(); ++l) {
-    if (weight_[l] > 0) push_key(l, spare_[l] / static_cast<double>(weight_[l]));
+    if (weight_[l] > 0) heap_.emplace_back(spare_[l] / static_cast<double>(weight_[l]), l);
   }
+  std::make_heap(heap_.begin(), heap_.end(), std::greater<>{});
   by_max_rate_.clear();
   std::int64_t unfrozen = 0;
   for (std::int32_t t = 0; t < transfers; ++t) {
@@ -57,7 +83,7 @@ const std::vector<double>& MaxMinSolver::solve(const MaxMinProblem& p) {
   std::size_t next_cap = 0;
   while (unfrozen > 0) {
     while (next_cap < by_max_rate_.size() && frozen_[by_max_rate_[next_cap].second]) ++next_cap;
-    const bool have_link = drop_stale_top();
+    const bool have_link = settle_top();
     // An unfrozen transfer always has a live link or a max rate left; anything else is a bug.
     if (!have_link && next_cap == by_max_rate_.size()) throw std::logic_error("max-min: stuck");
     if (next_cap < by_max_rate_.size() &&
@@ -66,9 +92,8 @@ const std::vector<double>& MaxMinSolver::solve(const MaxMinProblem& p) {
       --unfrozen;
       continue;
     }
-    std::pop_heap(heap_.begin(), heap_.end(), std::greater<>{});
-    const auto [level, link] = heap_.back();
-    heap_.pop_back();
+    const auto [level, link] = heap_.front();
+    pop_top(heap_);
     for (std::int32_t i = users_first_[link]; i < users_first_[link + 1]; ++i) {
       if (frozen_[users_[i]]) continue;
       freeze(p, users_[i], level);
@@ -102,35 +127,34 @@ void MaxMinSolver::index_users(const MaxMinProblem& p) {
   users_first_[0] = 0;
 }
 
+// Only the link's spare capacity and unfrozen flows change; its heap key is brought up to date
+// when it reaches the top (see settle_top).
 void MaxMinSolver::freeze(const MaxMinProblem& p, std::int32_t t, double rate) {
   rate_[t] = rate;
   frozen_[t] = true;
   for (const LinkLoad& ll : p.load(t)) {
     spare_[ll.link] -= ll.flows * rate;
     weight_[ll.link] -= ll.flows;
-    if (weight_[ll.link] == 0) continue;
-    // Exactly, the new key is never below the old one (see the header); rounding could make it
-    // so, hence the max, which also keeps every rate at or above the level already reached.
-    const double key =
-        std::max(key_[ll.link], spare_[ll.link] / static_cast<double>(weight_[ll.link]));
-    if (key != key_[ll.link]) push_key(ll.link, key);
   }
 }
 
-void MaxMinSolver::push_key(LinkId l, double key) {
-  key_[l] = key;
-  heap_.emplace_back(key, l);
-  std::push_heap(heap_.begin(), heap_.end(), std::greater<>{});
-}
-
-// Discards heap entries whose key has since risen or whose link carries no unfrozen transfer;
-// true when a live entry is left on top. Ties go to the lower link index.
-bool MaxMinSolver::drop_stale_top() {
+// Brings the top of the heap up to date until it is exact, dropping links left with no unfrozen
+// flow; true when a link is left. A key only ever rises (see the header), so the smallest key,
+// once exact, is the next link to saturate; the other keys, possibly low, are lower bounds.
+// Exactly the recomputed key is never below the stored one; rounding could make it so, hence
+// the max, which also keeps every level at or above the one already reached. Ties go to the
+// lower link index.
+bool MaxMinSolver::settle_top() {
   while (!heap_.empty()) {
-    const auto [key, l] = heap_.front();
-    if (weight_[l] > 0 && key == key_[l]) return true;
-    std::pop_heap(heap_.begin(), heap_.end(), std::greater<>{});
-    heap_.pop_back();
+    auto& [key, l] = heap_.front();
+    if (weight_[l] == 0) {
+      pop_top(heap_);
+      continue;
+    }
+    const double exact = std::max(key, spare_[l] / static_cast<double>(weight_[l]));
+    if (exact == key) return true;
+    key = exact;
+    sift_down_top(heap_);
   }
   return false;
 }

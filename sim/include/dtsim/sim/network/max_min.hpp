@@ -10,10 +10,12 @@
 // at its bottleneck: per-flow max-min fairness (Bertsekas & Gallager, Data Networks, 2nd ed.,
 // section 6.5.2), the bandwidth model SimGrid validated for TCP flows.
 //
-// Cost of solve(): O((L + E) log L) for L links and E (transfer, link) pairs: each link enters a
-// heap keyed by the level at which it would saturate; freezing a transfer only raises the keys
-// of its links (their spare capacity per unfrozen flow cannot fall below the current level), so
-// a key is pushed again only when it changes and a popped key that is out of date is skipped.
+// Cost of solve(): O((L + E) log L) for L links and E (transfer, link) pairs. Each link sits
+// once in a heap keyed by the level at which it would saturate. Freezing a transfer at level x
+// only raises the keys of its links: spare/flows >= x before gives (spare - w x)/(flows - w)
+// >= spare/flows after. So keys are left stale (too low) when transfers freeze, and a stale key
+// is recomputed only when it reaches the top: at most once per freeze touching the link, and
+// usually once for many.
 #include <cstdint>
 #include <span>
 #include <utility>
@@ -58,14 +60,12 @@ class MaxMinSolver {
  private:
   void index_users(const MaxMinProblem& p);
   void freeze(const MaxMinProblem& p, std::int32_t t, double rate);
-  void push_key(LinkId l, double key);
-  bool drop_stale_top();
+  bool settle_top();
 
   std::vector<double> rate_;
-  std::vector<bool> frozen_;
+  std::vector<std::uint8_t> frozen_;
   std::vector<double> spare_;         // capacity not yet taken by frozen transfers
   std::vector<std::int64_t> weight_;  // flows of unfrozen transfers on the link
-  std::vector<double> key_;           // level at which the link saturates
   // Transfers crossing link l: users_[users_first_[l], users_first_[l + 1]).
   std::vector<std::int32_t> users_first_;
   std::vector<std::int32_t> users_;
