@@ -26,5 +26,9 @@ test: deps
 	@$(MAKE) --no-print-directory build
 	ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS)
 
+bench: deps
+	@$(MAKE) --no-print-directory build
+	$(BUILD)/dtsim_bench
+
 clean:
 	rm -rf $(BUILD)
