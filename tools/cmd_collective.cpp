@@ -53,7 +53,7 @@ void run(const Options& o) {
   std::optional<collective::Algorithm> algo;
   if (!o.algo.empty()) {
     algo = collective::algorithm_from_string(o.algo);
-    if (!algo) bad("--algo", "expected one of ring, tree, hierarchical, nvls, torus, pairwise, direct, found '" + o.algo + "'");
+    if (!algo) bad("--algo", "expected one of ring, tree, hierarchical, nvls, mesh, torus, pairwise, direct, found '" + o.algo + "'");
   }
   if (o.network != "flow" && o.network != "analytical") bad("--network", "expected flow or analytical, found '" + o.network + "'");
   const auto mode = o.network == "flow" ? network::Mode::flow : network::Mode::analytical;
@@ -124,7 +124,7 @@ void add_collective_command(CLI::App& app) {
   cmd->add_option("--shape", o->cluster.shape, "TPU slice shape, e.g. 8x8x8");
   cmd->add_option("--slices", o->cluster.slices, "TPU slices over DCN")->check(CLI::PositiveNumber);
   cmd->add_option("--size", o->size, "buffer size as nccl-tests counts it, e.g. 8GiB (default 1GiB)");
-  cmd->add_option("--algo", o->algo, "force an algorithm: ring, tree, hierarchical, nvls, torus, pairwise, direct");
+  cmd->add_option("--algo", o->algo, "force an algorithm: ring, tree, hierarchical, nvls, mesh, torus, pairwise, direct");
   cmd->add_option("--network", o->network, "flow (max-min sharing, default) or analytical (alpha-beta)");
   cmd->add_flag("--sweep", o->sweep, "every power of two from 8 B to 8 GiB, like nccl-tests -b 8 -e 8G -f 2");
   cmd->add_flag("--json", o->json, "print JSON");

@@ -131,8 +131,10 @@ TEST_CASE("routes inside and between DGX nodes", "[topology][routing]") {
   CHECK(c.route(0, 5).size() == 2);
   // Same rail (GPU 3 of nodes 0 and 1, same scalable unit): GPU -> NIC -> leaf -> NIC -> GPU.
   CHECK(c.route(3, 8 + 3).size() == 4);
-  // Another rail: up to a spine and back down another rail's leaf.
-  CHECK(c.route(3, 8 + 4).size() == 6);
+  // Another rail: over NVLink to local GPU 4 first (PXN), then rail 4 without a spine.
+  const auto pxn = c.route_vertices(3, 8 + 4);
+  CHECK(pxn.size() == 7);
+  CHECK(pxn[2] == c.layout().accelerators[4].vertex);
   // Another scalable unit, same rail: also through a spine (2 tiers up to 8 units).
   CHECK(c.route(3, 32 * 8 + 3).size() == 6);
   // Every route is a connected chain of links from a to b.
@@ -143,11 +145,14 @@ TEST_CASE("routes inside and between DGX nodes", "[topology][routing]") {
 }
 
 TEST_CASE("ECMP is deterministic and spreads flows over the spines", "[topology][routing]") {
-  const auto c = build("dgx-h100", 32);
-  CHECK(c.route(0, 8 * 9 + 1, 7) == c.route(0, 8 * 9 + 1, 7));
+  // Two scalable units (2 x 8 leaves x 32 uplinks / 64 ports = 8 spines); GPU 0 of node 0 to
+  // GPU 0 of node 40 (the other unit, same rail) goes leaf -> spine -> leaf.
+  const auto c = build("dgx-h100", 64);
+  const int far = 8 * 40;
+  CHECK(c.route(0, far, 7) == c.route(0, far, 7));
   std::map<VertexId, int> per_spine;
-  for (std::uint64_t salt = 0; salt < 4000; ++salt) ++per_spine[c.route_vertices(0, 8 * 9 + 1, salt)[3]];
-  REQUIRE(per_spine.size() == 4);  // all 4 spines used
+  for (std::uint64_t salt = 0; salt < 8000; ++salt) ++per_spine[c.route_vertices(0, far, salt)[3]];
+  REQUIRE(per_spine.size() == 8);  // every spine used
   for (const auto& [spine, n] : per_spine) CHECK(n == Approx(1000).margin(150));
 }
 

@@ -148,6 +148,7 @@ void build_fabric(Cluster& c, const Catalog& catalog, const SystemSpec& s, const
   const int unit = std::min(f.nodes_per_unit, nodes);
   switch (f.kind) {
     case FabricKind::rail_fat_tree: {
+      layout.clos.rail_aligned = true;
       const int units = (nodes + unit - 1) / unit;
       build_clos(c, group_by([&](int n, int r) { return (n / unit) * rails + r; }, units * rails, unit,
                              [](int) { return true; }), f, l);
@@ -160,7 +161,7 @@ void build_fabric(Cluster& c, const Catalog& catalog, const SystemSpec& s, const
       return;
     }
     case FabricKind::multi_plane:
-      layout.clos.multi_plane = true;
+      layout.clos.rail_aligned = true;
       for (int plane = 0; plane < rails; ++plane)
         build_clos(c, group_by([&](int n, int) { return n / unit; }, (nodes + unit - 1) / unit, unit,
                                [plane](int r) { return r == plane; }), f, l);

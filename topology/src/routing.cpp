@@ -6,8 +6,10 @@
 //   through the OCS where a link leaves a cube face;
 // - between nodes: accelerator -> its NIC -> up the fat tree to the lowest common tier ->
 //   down -> NIC -> accelerator, picking spines and cores by a deterministic hash of the endpoints
-//   and a salt (ECMP). On multi-plane fabrics the NICs of different rails never meet, so traffic
-//   first crosses NVLink to the local accelerator on the destination's rail (NCCL's PXN).
+//   and a salt (ECMP). On rail-optimized and multi-plane fabrics traffic to another rail first
+//   crosses NVLink to the local accelerator on the destination's rail (NCCL's PXN, on by
+//   default since NCCL 2.12): it then stays on one rail, off the spines within a scalable unit,
+//   and on multi-plane fabrics it is the only way across.
 #include <algorithm>
 #include <stdexcept>
 
@@ -118,7 +120,7 @@ std::vector<VertexId> Cluster::route_vertices(int a, int b, std::uint64_t salt) 
   }
   int src = a;
   const VertexId nic_b = L.accelerators[b].nic;
-  if (L.clos.multi_plane) {
+  if (L.clos.rail_aligned) {
     // Hop over NVLink to the local accelerator whose NIC is on b's plane.
     const auto& node = L.nodes[L.accelerators[a].node];
     const auto rail = std::find(L.nodes[L.accelerators[b].node].nics.begin(),

@@ -18,6 +18,7 @@ struct Planner::Routed {
   bool pcie = false;          // local flows cross PCIe (no NVLink between them)
   double local_latency_s = 0; // largest per-link catalog latency of a local path (TPU)
   double network_latency_s = 0;
+  double max_rate = std::numeric_limits<double>::infinity();
 };
 
 namespace {
@@ -105,6 +106,8 @@ Planner::Routed Planner::route(const FlowSet& set) {
   }
   touched_.clear();
   r.network_share = set.pairs.empty() ? 0 : static_cast<double>(crossing) / set.pairs.size();
+  r.max_rate = set.max_rate_bytes_per_s;
+  r.rate = std::min(r.rate, r.max_rate);
   return r;
 }
 
@@ -131,6 +134,7 @@ CollectivePlan Planner::price(const std::vector<std::vector<Routed>>& stages, Al
       set.transfer.links = r.links;
       set.transfer.bytes_per_flow = r.bytes_per_flow / efficiency;
       set.transfer.latency = engine::from_seconds(latency);
+      set.transfer.max_rate_bytes_per_s = r.max_rate;
       set.uncontended_s = latency + set.transfer.bytes_per_flow / r.rate;
       slowest = std::max(slowest, set.uncontended_s);
       out.sets.push_back(std::move(set));

@@ -89,7 +89,11 @@ Schedule ring(const CommSpec& spec, const Cluster& c) {
 // NCCL's double binary tree: two trees over the nodes (heap order, and the same mirrored) so
 // that a node is interior in at most one; inside each node a chain to the tree endpoint. The
 // reduce goes up and the broadcast comes down at once (pipelined), each tree carrying half the
-// buffer, on every channel (one per NIC rail).
+// buffer, on every channel (one per NIC rail). Interior ranks receive from two children,
+// reduce and forward; NCCL's tuning model caps the tree's bus bandwidth at 80 GB/s beyond two
+// nodes and 110 GB/s up to two (src/graph/tuning.cc, maxTreeBw; tree algbw = busbw / 2),
+// which is what keeps NCCL on rings for large messages: each of the 4K flows (two trees, both
+// directions, K channels) gets at most cap / 4K.
 Schedule tree(const CommSpec& spec, const Cluster& c) {
   if (spec.op != Op::all_reduce) throw std::invalid_argument("tree runs all-reduce only");
   const auto groups = by_node(spec.ranks, c);
@@ -121,7 +125,32 @@ Schedule tree(const CommSpec& spec, const Cluster& c) {
   }
   set.bytes_per_flow = spec.bytes / (2.0 * channels);
   set.steps = 2 * (static_cast<int>(widest(groups)) - 1 + depth);
+  const double tree_bus_cap = nodes > 2 ? 80e9 : 110e9;
+  set.max_rate_bytes_per_s = tree_bus_cap / (4.0 * channels);
   return {Stage{{set}}};
+}
+
+// Fully connected nodes (MI300X xGMI, Gaudi 3): reduce-scatter by sending every peer its 1/n
+// directly, then all-gather the same way, every link busy at once (RCCL on MI300X reaches
+// (n-1) links' worth of bus bandwidth this way, hardware.md 6.1: 312.9 GB/s = 7 x 44.7).
+Schedule mesh(const CommSpec& spec, const Cluster& c) {
+  const auto groups = by_node(spec.ranks, c);
+  if (groups.size() != 1 ||
+      static_cast<topology::ScaleUpKind>(c.layout().scale_up_kind) != topology::ScaleUpKind::full_mesh)
+    throw std::invalid_argument("mesh runs inside one fully connected node");
+  const int n = static_cast<int>(spec.ranks.size());
+  FlowSet set;
+  for (int a : spec.ranks)
+    for (int b : spec.ranks)
+      if (a != b) set.pairs.emplace_back(a, b);
+  set.bytes_per_flow = spec.bytes / n;
+  set.steps = 1;
+  switch (spec.op) {
+    case Op::all_reduce: return {Stage{{set}}, Stage{{set}}};
+    case Op::reduce_scatter:
+    case Op::all_gather: return {Stage{{set}}};
+    default: throw std::invalid_argument("mesh runs all-reduce, reduce-scatter, all-gather");
+  }
 }
 
 // Reduce-scatter inside every node, all-reduce of each node's 1/m across nodes (m rings, one
@@ -265,6 +294,7 @@ Schedule schedule(const CommSpec& spec, Algorithm algorithm, const Cluster& c) {
     case Algorithm::tree: return tree(spec, c);
     case Algorithm::hierarchical: return hierarchical(spec, c);
     case Algorithm::nvls: return nvls(spec, c);
+    case Algorithm::mesh: return mesh(spec, c);
     case Algorithm::torus: return torus(spec, c);
     case Algorithm::pairwise: return pairwise(spec);
     case Algorithm::direct: return direct(spec);
@@ -292,6 +322,10 @@ std::vector<Algorithm> candidate_algorithms(const CommSpec& spec, const Cluster&
     return out;
   }
   out.push_back(Algorithm::ring);
+  const bool mesh_node = groups.size() == 1 && static_cast<topology::ScaleUpKind>(c.layout().scale_up_kind) ==
+                                                   topology::ScaleUpKind::full_mesh;
+  if (mesh_node && (spec.op == Op::all_reduce || spec.op == Op::reduce_scatter || spec.op == Op::all_gather))
+    out.push_back(Algorithm::mesh);
   if (spec.op == Op::all_reduce) {
     if (groups.size() > 1) out.push_back(Algorithm::tree);
     // NCCL enables NVLS for more than 4 GPUs of one NVLink domain (hardware.md 6.1).
@@ -306,6 +340,7 @@ std::string to_string(Algorithm a) {
     case Algorithm::tree: return "tree";
     case Algorithm::hierarchical: return "hierarchical";
     case Algorithm::nvls: return "nvls";
+    case Algorithm::mesh: return "mesh";
     case Algorithm::torus: return "torus";
     case Algorithm::pairwise: return "pairwise";
     case Algorithm::direct: return "direct";
@@ -323,12 +358,12 @@ std::string to_string(Protocol p) {
 }
 
 std::vector<std::string> algorithm_names() {
-  return {"ring", "tree", "hierarchical", "nvls", "torus", "pairwise", "direct"};
+  return {"ring", "tree", "hierarchical", "nvls", "mesh", "torus", "pairwise", "direct"};
 }
 
 std::optional<Algorithm> algorithm_from_string(const std::string& name) {
   for (auto a : {Algorithm::ring, Algorithm::tree, Algorithm::hierarchical, Algorithm::nvls,
-                 Algorithm::torus, Algorithm::pairwise, Algorithm::direct})
+                 Algorithm::mesh, Algorithm::torus, Algorithm::pairwise, Algorithm::direct})
     if (to_string(a) == name) return a;
   return std::nullopt;
 }

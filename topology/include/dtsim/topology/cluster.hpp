@@ -91,7 +91,10 @@ struct Layout {
     std::vector<std::int32_t> plane_of_spine;
     std::vector<std::int32_t> pod_of_spine;
     VertexId crossbar = -1;                // crossbar kind
-    bool multi_plane = false;              // NIC rails never meet: cross-rail goes over NVLink
+    // Cross-rail traffic first crosses NVLink to the local accelerator on the destination's
+    // rail (NCCL's PXN): on rail-optimized fabrics, where it keeps traffic off the spines, and
+    // on multi-plane ones, where rails never meet.
+    bool rail_aligned = false;
   };
 
   std::vector<Accelerator> accelerators;

@@ -12,6 +12,7 @@ enum class Algorithm : std::uint8_t {
   tree,          // NCCL double binary tree over nodes, a chain inside each node
   hierarchical,  // reduce-scatter in the node, all-reduce across nodes, all-gather in the node
   nvls,          // NVLink SHARP: the NVSwitch reduces and multicasts (one NVLink domain)
+  mesh,          // fully connected nodes: every rank exchanges its share with every peer directly
   torus,         // bidirectional rings along each torus dimension in turn (TPU ICI)
   pairwise,      // all-to-all: every rank sends to every other at once
   direct,        // send/recv

@@ -4,6 +4,7 @@
 // the cluster graph and prices the steps' latency. Stages run one after another; the flow sets
 // of a stage run together and the stage ends when the last one does. The flows of one set move
 // in lockstep (a pipelined ring): the set is one network transfer.
+#include <limits>
 #include <utility>
 #include <vector>
 
@@ -20,6 +21,8 @@ struct FlowSet {
   std::vector<std::pair<int, int>> pairs;  // accelerator indices, source -> destination
   double bytes_per_flow = 0;
   int steps = 0;                           // sequential steps, each paying a hop latency
+  // A limit on each flow's rate that the links do not express (see the tree).
+  double max_rate_bytes_per_s = std::numeric_limits<double>::infinity();
 };
 
 struct Stage {
