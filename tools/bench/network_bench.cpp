@@ -29,9 +29,9 @@ void count(void* completed, std::uint64_t) {
 }
 
 // One ring step over 131,072 GPUs as a single transfer of 131,072 member flows: each flow
-// leaves its GPU's NIC (50 GB/s up link) and enters the next GPU's (down link); one flow in 4
-// also crosses the fabric, spread over 40,000 core links (400 GB/s) three flows apiece.
-// 302,144 links in all; every start costs one max-min solve over all of them.
+// leaves its GPU's NIC (50 GB/s up link) and enters the next GPU's (down link); 120,000 of them
+// also cross the fabric, three to each of 40,000 core links (400 GB/s). 302,144 links in all:
+// the start costs one max-min solve over all of them, the end zeroes their loads.
 void BM_NetworkOneRingStep(benchmark::State& state) {
   const int gpus = 131'072, core = 40'000;
   std::vector<double> capacity(2 * gpus, 50e9);

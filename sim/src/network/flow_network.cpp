@@ -77,6 +77,7 @@ void FlowNetwork::walk_component() {
   ++walk_stamp_;
   component_transfers_.clear();
   component_links_.clear();
+  idle_links_.clear();
   for (std::int32_t t : seed_transfers_) visit_transfer(t);
   for (LinkId l : seed_links_) visit_link(l);
   seed_transfers_.clear();
@@ -89,6 +90,10 @@ void FlowNetwork::walk_component() {
 void FlowNetwork::visit_link(LinkId l) {
   if (link_visited_[l] == walk_stamp_) return;
   link_visited_[l] = walk_stamp_;
+  if (users_[l].empty()) {  // a link the ended transfers left idle: no part of the problem
+    idle_links_.push_back(l);
+    return;
+  }
   link_local_[l] = static_cast<std::int32_t>(component_links_.size());
   component_links_.push_back(l);
   for (const User& u : users_[l]) visit_transfer(u.transfer);
@@ -136,6 +141,7 @@ void FlowNetwork::apply_rates(const std::vector<double>& rates) {
   for (std::size_t j = 0; j < component_links_.size(); ++j) {
     links_.set_load(component_links_[j], local_link_load_[j], now);
   }
+  for (LinkId l : idle_links_) links_.set_load(l, 0, now);
 }
 
 // Engine event: the earliest completion is due (unless `version` was replaced since).

@@ -93,7 +93,8 @@ class FlowNetwork final : public Network {
   std::vector<std::uint64_t> link_visited_;
   std::vector<std::int32_t> link_local_;  // index of a visited link in component_links_
   std::vector<std::int32_t> component_transfers_;
-  std::vector<LinkId> component_links_;
+  std::vector<LinkId> component_links_;  // those with users: the links of the problem
+  std::vector<LinkId> idle_links_;       // seeds left without users
   std::vector<LinkLoad> local_load_;
   std::vector<double> local_link_load_;
   std::vector<Callback> callbacks_;

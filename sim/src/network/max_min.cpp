@@ -1,6 +1,7 @@
 #include "dtsim/sim/network/max_min.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <functional>
 #include <stdexcept>
 
@@ -33,7 +34,9 @@ void pop_top(std::vector<HeapEntry>& heap) {
 }  // namespace
 
 LinkId MaxMinProblem::add_link(double capacity_bytes_per_s) {
-  if (!(capacity_bytes_per_s > 0)) throw std::invalid_argument("max-min: capacity must be > 0");
+  if (!(capacity_bytes_per_s > 0) || std::isinf(capacity_bytes_per_s)) {
+    throw std::invalid_argument("max-min: capacity must be positive and finite");
+  }
   capacity_.push_back(capacity_bytes_per_s);
   return link_count() - 1;
 }
@@ -59,27 +62,7 @@ void MaxMinProblem::clear() {
 }
 
 const std::vector<double>& MaxMinSolver::solve(const MaxMinProblem& p) {
-  const std::int32_t transfers = p.transfer_count();
-  rate_.assign(transfers, 0);
-  frozen_.assign(transfers, false);
-  index_users(p);
-  heap_.clear();
-  for (LinkId l = 0; l < p.link_count(); ++l) {
-    if (weight_[l] > 0) heap_.emplace_back(spare_[l] / static_cast<double>(weight_[l]), l);
-  }
-  std::make_heap(heap_.begin(), heap_.end(), std::greater<>{});
-  by_max_rate_.clear();
-  std::int64_t unfrozen = 0;
-  for (std::int32_t t = 0; t < transfers; ++t) {
-    const bool limited = p.max_rate(t) != kUnlimitedBytesPerSecond;
-    if (limited) by_max_rate_.emplace_back(p.max_rate(t), t);
-    if (limited || !p.load(t).empty()) {
-      ++unfrozen;
-    } else {
-      rate_[t] = kUnlimitedBytesPerSecond;  // crosses nothing and nothing limits it
-    }
-  }
-  std::sort(by_max_rate_.begin(), by_max_rate_.end());
+  std::int64_t unfrozen = prepare(p);
   std::size_t next_cap = 0;
   while (unfrozen > 0) {
     while (next_cap < by_max_rate_.size() && frozen_[by_max_rate_[next_cap].second]) ++next_cap;
@@ -101,6 +84,33 @@ const std::vector<double>& MaxMinSolver::solve(const MaxMinProblem& p) {
     }
   }
   return rate_;
+}
+
+// Sets up the scratch for `p`: link users, the heap of links, the max rates in ascending order.
+// Returns how many transfers are left to freeze.
+std::int64_t MaxMinSolver::prepare(const MaxMinProblem& p) {
+  const std::int32_t transfers = p.transfer_count();
+  rate_.assign(transfers, 0);
+  frozen_.assign(transfers, 0);
+  index_users(p);
+  heap_.clear();
+  for (LinkId l = 0; l < p.link_count(); ++l) {
+    if (weight_[l] > 0) heap_.emplace_back(spare_[l] / static_cast<double>(weight_[l]), l);
+  }
+  std::make_heap(heap_.begin(), heap_.end(), std::greater<>{});
+  by_max_rate_.clear();
+  std::int64_t unfrozen = 0;
+  for (std::int32_t t = 0; t < transfers; ++t) {
+    const bool limited = p.max_rate(t) != kUnlimitedBytesPerSecond;
+    if (limited) by_max_rate_.emplace_back(p.max_rate(t), t);
+    if (limited || !p.load(t).empty()) {
+      ++unfrozen;
+    } else {
+      rate_[t] = kUnlimitedBytesPerSecond;  // crosses nothing and nothing limits it
+    }
+  }
+  std::sort(by_max_rate_.begin(), by_max_rate_.end());
+  return unfrozen;
 }
 
 // Transposes the problem (link -> transfers crossing it) and sums the flows per link.

@@ -28,7 +28,7 @@ namespace dtsim::network {
 // Links and transfers in compressed form; indices count from 0 in the order added.
 class MaxMinProblem {
  public:
-  // `capacity_bytes_per_s` must be positive.
+  // `capacity_bytes_per_s` must be positive and finite.
   LinkId add_link(double capacity_bytes_per_s);
   // `load` names links already added; weights must be at least 1.
   std::int32_t add_transfer(std::span<const LinkLoad> load,
@@ -58,6 +58,7 @@ class MaxMinSolver {
   const std::vector<double>& solve(const MaxMinProblem& problem);
 
  private:
+  std::int64_t prepare(const MaxMinProblem& p);
   void index_users(const MaxMinProblem& p);
   void freeze(const MaxMinProblem& p, std::int32_t t, double rate);
   bool settle_top();

@@ -2,7 +2,9 @@
 // The network the replay sends its transfers into: directed links of fixed capacity, shared by
 // the transfers in flight. Two implementations behind one interface:
 //   flow        max-min fair sharing of every link among the transfers crossing it, re-solved
-//               whenever a transfer starts or ends moving bytes (see max_min.hpp);
+//               whenever a transfer starts or ends moving bytes (see max_min.hpp), for the
+//               connected component that changed only: O((L + E) log L) for its L links and
+//               E (transfer, link) pairs, plus O(log n) per transfer whose rate changed;
 //   analytical  alpha-beta per transfer, as if it were alone: latency + bytes / min over its
 //               links of (capacity / flows on the link), capped by its max rate.
 // Where no link is shared the two agree (to the picosecond, up to rounding of the same sum).
