@@ -7,6 +7,7 @@
 
 #include "commands.hpp"
 #include "dtsim/sim/collective/measure.hpp"
+#include "dtsim/sim/collective/schedule.hpp"
 #include "dtsim/sim/config/error.hpp"
 #include "dtsim/sim/config/loader.hpp"
 #include "dtsim/sim/config/quantity.hpp"
@@ -84,6 +85,10 @@ void run(const Options& o) {
   cs.op = *op;
   for (int r = 0; r < cluster.accelerators(); ++r) cs.ranks.push_back(r);
   if (*op == collective::Op::send_recv) cs.ranks = {0, cluster.accelerators() - 1};
+  if (algo) {  // An algorithm asked for by name must be able to run here (else: bad input, exit 2).
+    cs.bytes = 1;
+    collective::schedule(cs, *algo, cluster);
+  }
 
   Json rows = Json::array();
   TextTable table({"size (B)", "time (us)", "algbw (GB/s)", "busbw (GB/s)", "algorithm", "protocol"});
