@@ -5,5 +5,7 @@
 namespace dtsim::tools {
 
 void add_run_command(CLI::App& app);
+void add_model_command(CLI::App& app);
+void add_memory_command(CLI::App& app);
 
 }  // namespace dtsim::tools

@@ -12,6 +12,8 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", std::string("dtsim ") + DTSIM_VERSION);
   app.require_subcommand(1);
   dtsim::tools::add_run_command(app);
+  dtsim::tools::add_model_command(app);
+  dtsim::tools::add_memory_command(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::Success& e) {
