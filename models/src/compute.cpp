@@ -14,12 +14,22 @@ constexpr double kFlashBackwardShare = 0.74;
 constexpr double kFlashForwardStartBlocks = 1;
 constexpr double kFlashBackwardStartBlocks = 2;
 
+// cuBLAS's smallest tile edge for tensor-core GEMMs (NVIDIA, Matrix Multiplication Background
+// User's Guide, Sec. 2.3: tiles from 64 x 64 to 256 x 128).
+constexpr double kMinTileEdge = 64;
+
 double wave_efficiency(double work_units, int compute_units) {
   const double waves = std::ceil(work_units / compute_units);
   return work_units / (waves * compute_units);
 }
 
-GemmEfficiency with_tile(const GemmShape& s, const DeviceCompute& d, GemmTile tile) {
+// A tile edge longer than the matrix shrinks to the matrix rounded up to kMinTileEdge.
+double tile_edge(double edge, double dim) {
+  return std::min(edge, std::ceil(dim / kMinTileEdge) * kMinTileEdge);
+}
+
+GemmEfficiency with_tile(const GemmShape& s, const DeviceCompute& d, GemmTile largest) {
+  const GemmTile tile{tile_edge(largest.m, s.m), tile_edge(largest.n, s.n)};
   GemmEfficiency e;
   e.tile = tile;
   e.tiles = std::ceil(s.m / tile.m) * std::ceil(s.n / tile.n) * s.batch;

@@ -9,8 +9,11 @@
 //    one thread block per SM or MXU at a time); tiles run in waves of `compute_units`;
 //      waves = ceil(tiles / units), wave efficiency = tiles / (waves x units),
 //      tile efficiency = m n / (tiles x tile_m x tile_n).
-//    Of the two orientations of the device's tile, the better one is taken (cuBLAS ships both).
-//    The MAMF itself was measured on shapes that fill whole waves, so it is the ceiling.
+//    Of the two orientations of the device's tile, the better one is taken (cuBLAS ships both);
+//    a tile edge longer than the matrix shrinks to the matrix rounded up to 64 (cuBLAS's
+//    smallest tiles), at the same per-tile rate: optimistic for very skinny GEMMs, which the
+//    memory roofline then bounds. The MAMF was measured on shapes that fill whole waves, so it
+//    is the ceiling.
 //  - FlashAttention: a fixed fraction of the device's best GEMM rate, reached at long
 //    sequences, times a per-thread-block start-up term and wave quantization over
 //    (batch x heads x query blocks) thread blocks:
