@@ -19,18 +19,61 @@ std::vector<int> stage_layer_indices(const ModelSpec& model, const ParallelPlan&
   return layers;
 }
 
-// Parameters one rank holds, split into those sharded over dp x cp and routed experts.
-struct HeldParams {
-  double dense = 0;
-  double expert = 0;
-  double total() const { return dense + expert; }
+// What one rank of a stage holds, from its operators: parameters (split into those sharded
+// over dp x cp and routed experts), kept activations per micro-batch, and the two sizes the
+// temporary buffers follow.
+struct StageContents {
+  double dense_params = 0;
+  double expert_params = 0;
+  double saved_per_micro_batch = 0;         // decoder layers
+  double edge_saved_per_micro_batch = 0;    // embedding, output layer and loss
+  double largest_layer_params = 0;
+  double largest_layer_unrecomputed = 0;    // one layer's activations without recompute
+
+  void add(const std::vector<Operator>& ops, bool layer) {
+    double params = 0;
+    for (const auto& op : ops) {
+      (op.expert ? expert_params : dense_params) += op.parameters;
+      params += op.parameters;
+    }
+    (layer ? saved_per_micro_batch : edge_saved_per_micro_batch) += saved_bytes(ops);
+    if (layer) largest_layer_params = std::max(largest_layer_params, params);
+  }
 };
 
-void add_params(HeldParams& held, const std::vector<Operator>& ops) {
-  for (const auto& op : ops) (op.expert ? held.expert : held.dense) += op.parameters;
+StageContents stage_contents(const ModelSpec& model, const ParallelPlan& plan, const Shard& shard,
+                             const std::vector<int>& layers, int stage) {
+  StageContents c;
+  Shard no_recompute = shard;
+  no_recompute.recompute = Recompute::none;
+  for (int l : layers) {
+    c.add(layer_operators(model, shard, l), true);
+    if (shard.recompute == Recompute::full)
+      c.largest_layer_unrecomputed =
+          std::max(c.largest_layer_unrecomputed, saved_bytes(layer_operators(model, no_recompute, l)));
+  }
+  if (stage == 0) c.add(embedding_operators(model, shard), false);
+  if (stage == plan.pp - 1) {
+    c.add(head_operators(model, shard), false);
+    if (model.tied_embeddings && plan.pp > 1)
+      c.dense_params += static_cast<double>(model.vocab) * static_cast<double>(model.hidden) / plan.tp;
+  }
+  return c;
 }
 
-double sharded(double bytes, bool shard, double ranks) { return shard ? bytes / ranks : bytes; }
+// Weights, gradients and optimizer state of one rank under its ZeRO stage.
+void add_model_state(MemoryBreakdown& b, const StageContents& c, const ParallelPlan& plan,
+                     const StateBytes& per_param) {
+  const double dense_ranks = static_cast<double>(plan.dp) * plan.cp;
+  const double expert_ranks = dense_ranks / plan.ep;
+  auto state = [&](double bytes_per_param, bool sharded) {
+    const double dense = c.dense_params * bytes_per_param, expert = c.expert_params * bytes_per_param;
+    return sharded ? dense / dense_ranks + expert / expert_ranks : dense + expert;
+  };
+  b.weights_bytes = state(per_param.weights, plan.zero >= 3);
+  b.grads_bytes = state(per_param.grads, plan.zero >= 2);
+  b.optimizer_bytes = state(per_param.optimizer, plan.zero >= 1);
+}
 
 }  // namespace
 
@@ -61,58 +104,21 @@ MemoryBreakdown memory_per_rank(const ModelSpec& model, const TrainingSetup& tra
                                 const ParallelPlan& plan, int stage, const MemoryOptions& options) {
   Shard shard = shard_of(plan, training);
   shard.flash_attention = options.flash_attention;
-  Shard no_recompute = shard;
-  no_recompute.recompute = Recompute::none;
+  const auto layers = stage_layer_indices(model, plan, stage);
+  const StageContents c = stage_contents(model, plan, shard, layers, stage);
+  const StateBytes per_param = state_bytes_per_param(training.precision, options.layout);
 
   MemoryBreakdown b;
   b.stage = stage;
-  HeldParams held;
-  double per_micro_batch = 0, largest_layer = 0, largest_working_set = 0;
-  const auto layers = stage_layer_indices(model, plan, stage);
   b.layers = static_cast<int>(layers.size());
-  for (int l : layers) {
-    const auto ops = layer_operators(model, shard, l);
-    add_params(held, ops);
-    per_micro_batch += saved_bytes(ops);
-    double layer_params = 0;
-    for (const auto& op : ops) layer_params += op.parameters;
-    largest_layer = std::max(largest_layer, layer_params);
-    if (shard.recompute == Recompute::full)
-      largest_working_set =
-          std::max(largest_working_set, saved_bytes(layer_operators(model, no_recompute, l)));
-  }
-  double extra_per_micro_batch = 0;
-  if (stage == 0) {
-    const auto ops = embedding_operators(model, shard);
-    add_params(held, ops);
-    extra_per_micro_batch += saved_bytes(ops);
-  }
-  if (stage == plan.pp - 1) {
-    const auto ops = head_operators(model, shard);
-    add_params(held, ops);
-    extra_per_micro_batch += saved_bytes(ops);
-    if (model.tied_embeddings && plan.pp > 1)
-      held.dense += static_cast<double>(model.vocab) * static_cast<double>(model.hidden) / plan.tp;
-  }
-
-  const StateBytes per_param = state_bytes_per_param(training.precision, options.layout);
-  const double dense_ranks = static_cast<double>(plan.dp) * plan.cp;
-  const double expert_ranks = dense_ranks / plan.ep;
-  auto state = [&](double bytes_per_param, bool shard_it) {
-    return sharded(held.dense * bytes_per_param, shard_it, dense_ranks) +
-           sharded(held.expert * bytes_per_param, shard_it, expert_ranks);
-  };
-  b.params = held.total();
-  b.weights_bytes = state(per_param.weights, plan.zero >= 3);
-  b.grads_bytes = state(per_param.grads, plan.zero >= 2);
-  b.optimizer_bytes = state(per_param.optimizer, plan.zero >= 1);
-
-  b.activation_bytes_per_micro_batch = per_micro_batch;
+  b.params = c.dense_params + c.expert_params;
+  add_model_state(b, c, plan, per_param);
+  b.activation_bytes_per_micro_batch = c.saved_per_micro_batch;
   b.micro_batches_in_flight = micro_batches_in_flight(plan, training, stage);
-  b.activation_bytes = per_micro_batch * b.micro_batches_in_flight;
-  b.embedding_output_bytes = extra_per_micro_batch * b.micro_batches_in_flight;
-  if (plan.zero >= 3) b.temporary_bytes += 2 * largest_layer * per_param.weights;
-  b.temporary_bytes += largest_working_set;
+  b.activation_bytes = c.saved_per_micro_batch * b.micro_batches_in_flight;
+  b.embedding_output_bytes = c.edge_saved_per_micro_batch * b.micro_batches_in_flight;
+  if (plan.zero >= 3) b.temporary_bytes += 2 * c.largest_layer_params * per_param.weights;
+  b.temporary_bytes += c.largest_layer_unrecomputed;
   b.framework_bytes = options.framework_bytes;
   b.fragmentation_bytes = options.fragmentation * (b.model_state_bytes() + b.activation_bytes +
                                                    b.embedding_output_bytes + b.temporary_bytes);

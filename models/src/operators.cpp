@@ -102,10 +102,6 @@ double counted_flops(const std::vector<Operator>& ops, Pass pass) {
   return sum(ops, [&](const Operator& op) { return op.pass(pass).flops; });
 }
 
-double executed_flops(const std::vector<Operator>& ops, Pass pass) {
-  return sum(ops, [&](const Operator& op) { return op.pass(pass).executed_flops; });
-}
-
 double saved_bytes(const std::vector<Operator>& ops) {
   return sum(ops, [](const Operator& op) { return op.saved_bytes; });
 }
@@ -115,16 +111,6 @@ std::string to_string(OpKind kind) {
     case OpKind::gemm: return "gemm";
     case OpKind::attention: return "attention";
     case OpKind::elementwise: return "elementwise";
-  }
-  return "?";
-}
-
-std::string to_string(Pass pass) {
-  switch (pass) {
-    case Pass::forward: return "forward";
-    case Pass::backward_input: return "backward-input";
-    case Pass::backward_weight: return "backward-weight";
-    case Pass::recompute: return "recompute";
   }
   return "?";
 }

@@ -46,10 +46,6 @@ double attention_params(const ModelSpec& m) {
 
 }  // namespace
 
-std::int64_t mlp_width(const ModelSpec& model, bool moe_layer) {
-  return moe_layer ? model.moe->expert_ffn : model.ffn;
-}
-
 int norms_per_layer(const ModelSpec& model) { return model.parallel_block ? 1 : 2; }
 
 ParamCount count_params(const ModelSpec& m) {

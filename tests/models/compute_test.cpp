@@ -105,3 +105,13 @@ TEST_CASE("FlashAttention efficiency reproduces FlashAttention-3 on H100", "[mod
   CHECK(989.4 * attention_efficiency({2048, 16}, Pass::forward, d) == Approx(625).epsilon(0.03));
   CHECK(989.4 * attention_efficiency({2048, 16}, Pass::backward_input, d) == Approx(501).epsilon(0.03));
 }
+
+TEST_CASE("the Adam update is memory-bound: 30 bytes per parameter with fp32 gradients", "[models][compute]") {
+  // Reads the fp32 gradient, master weight, momentum and variance (16 B), writes the last three
+  // (12 B) and the bf16 weight (2 B); 12 FLOPs per parameter at 66.9 TFLOP/s would take 4 %
+  // of the memory time.
+  const double params = 1e9;
+  const auto op = optimizer_operator(params, 4);
+  CHECK(op.forward.bytes == 30 * params);
+  CHECK(op_time_s(op, Pass::forward, h100()) == Approx(30e9 / (3.35e12 * 0.9) + kDefaultLaunchOverheadS));
+}

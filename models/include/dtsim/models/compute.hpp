@@ -66,7 +66,7 @@ struct DeviceCompute {
   double hbm_bytes_per_s = 0;
   double hbm_efficiency = 0;       // achievable streaming fraction
   int compute_units = 0;           // SMs, CUs, MXUs: where GEMM tiles run in waves
-  GemmTile tile;
+  GemmTile tile;                   // largest GEMM tile (256 x 128 on GPUs: device_compute.hpp)
   double launch_overhead_s = kDefaultLaunchOverheadS;
 };
 

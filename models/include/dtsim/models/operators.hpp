@@ -111,12 +111,10 @@ std::vector<Operator> head_operators(const ModelSpec& model, const Shard& shard)
 // gradient (grad_bytes each) and 12 bytes of state, writes the state and the 16-bit weight.
 Operator optimizer_operator(double params, double grad_bytes_per_param);
 
-// Sums over operators: FLOPs as counted (matmuls) or executed, and kept activation bytes.
+// Sums over operators: FLOPs as counted (matmuls), and kept activation bytes.
 double counted_flops(const std::vector<Operator>& ops, Pass pass);
-double executed_flops(const std::vector<Operator>& ops, Pass pass);
 double saved_bytes(const std::vector<Operator>& ops);
 
 std::string to_string(OpKind kind);
-std::string to_string(Pass pass);
 
 }  // namespace dtsim::models

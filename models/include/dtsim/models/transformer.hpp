@@ -88,9 +88,6 @@ struct ParamCount {
 
 ParamCount count_params(const ModelSpec& model);
 
-// Width of the MLP's first matrix as the FLOP count sees it (expert width for MoE layers).
-std::int64_t mlp_width(const ModelSpec& model, bool moe_layer);
-
 // Normalizations per decoder layer: two, or one shared by both branches of a parallel block.
 int norms_per_layer(const ModelSpec& model);
 
