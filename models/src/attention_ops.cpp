@@ -18,7 +18,8 @@ void add_qkv(OpList& ops, const Dims& d) {
 // RMSNorm over a latent of `width` channels (all tokens: the latents are not sequence-split).
 void add_latent_norm(OpList& ops, const Dims& d, const std::string& name, double width) {
   const double e = d.tokens * width;
-  ops.elementwise(name, {e, kRmsNormFlops, tensor_bytes(d, e, 1, 1), tensor_bytes(d, e, 2, 1), width},
+  ops.elementwise(name,
+                  {e, kRmsNormFlops, tensor_bytes(d, e, 1, 1), tensor_bytes(d, e, 2, 1), width},
                   {d.act * e, 0});
 }
 
@@ -35,7 +36,8 @@ void add_mla_projections(OpList& ops, const Dims& d) {
   if (q_lora > 0) {
     ops.gemm("q_down", {d.tokens, q_lora, d.h}, true, d.h * q_lora, {input, 0});
     add_latent_norm(ops, d, "q_norm", q_lora);
-    ops.gemm("q_up", {d.tokens, q_out, q_lora}, true, q_lora * q_out, {d.act * d.tokens * q_lora, 0});
+    ops.gemm("q_up", {d.tokens, q_out, q_lora}, true, q_lora * q_out,
+             {d.act * d.tokens * q_lora, 0});
   } else {
     ops.gemm("q_proj", {d.tokens, q_out, d.h}, true, d.h * q_out, {input, 0});
   }
@@ -64,12 +66,14 @@ void add_unfused_core(OpList& ops, const Dims& d, double kv_heads) {
   const double scores = heads * d.s_q * d.s_k;
   const double qk = d.act * d.b * d.s_q * (d.heads + kv_heads) * dqk;
   ops.gemm("attention_scores", {d.s_q, d.s_k, dqk, heads}, false, 0, {qk, 0}, true);
-  ops.elementwise("softmax", {scores, kSoftmaxFlops, tensor_bytes(d, scores, 1, 1),
-                              tensor_bytes(d, scores, 2, 1)},
-                  {0, d.act * scores}, true);
+  ops.elementwise(
+      "softmax",
+      {scores, kSoftmaxFlops, tensor_bytes(d, scores, 1, 1), tensor_bytes(d, scores, 2, 1)},
+      {0, d.act * scores}, true);
   if (m.dropout)
-    ops.elementwise("attention_dropout", {scores, kDropoutFlops, tensor_bytes(d, scores, 1, 1) + scores,
-                                          tensor_bytes(d, scores, 1, 1) + scores},
+    ops.elementwise("attention_dropout",
+                    {scores, kDropoutFlops, tensor_bytes(d, scores, 1, 1) + scores,
+                     tensor_bytes(d, scores, 1, 1) + scores},
                     {0, scores}, true);
   // The product with V keeps V and its other operand: the dropout output (without dropout
   // that is the softmax output, already kept).
@@ -83,8 +87,10 @@ void add_unfused_core(OpList& ops, const Dims& d, double kv_heads) {
 void add_attention(OpList& ops, const Dims& d) {
   const auto& m = d.m;
   add_norm(ops, d, "attention_norm");
-  if (m.mla) add_mla_projections(ops, d);
-  else add_qkv(ops, d);
+  if (m.mla)
+    add_mla_projections(ops, d);
+  else
+    add_qkv(ops, d);
   if (m.positions == PositionKind::rope) add_rope(ops, d);
   // MLA expands keys and values for every head.
   const double kv_heads = m.mla ? d.heads : d.kv_heads;

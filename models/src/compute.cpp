@@ -48,7 +48,8 @@ double compute_time_s(const Operator& op, const PassCost& c, Pass pass, const De
   if (c.executed_flops == 0) return 0;
   switch (op.kind) {
     case OpKind::gemm:
-      return c.executed_flops / (matrix_peak_flops(d, op.precision) * gemm_efficiency(*c.gemm, d).efficiency);
+      return c.executed_flops /
+             (matrix_peak_flops(d, op.precision) * gemm_efficiency(*c.gemm, d).efficiency);
     case OpKind::attention:
       return c.executed_flops /
              (matrix_peak_flops(d, op.precision) * attention_efficiency(*op.attention, pass, d));

@@ -25,10 +25,10 @@ std::vector<int> stage_layer_indices(const ModelSpec& model, const ParallelPlan&
 struct StageContents {
   double dense_params = 0;
   double expert_params = 0;
-  double saved_per_micro_batch = 0;         // decoder layers
-  double edge_saved_per_micro_batch = 0;    // embedding, output layer and loss
+  double saved_per_micro_batch = 0;       // decoder layers
+  double edge_saved_per_micro_batch = 0;  // embedding, output layer and loss
   double largest_layer_params = 0;
-  double largest_layer_unrecomputed = 0;    // one layer's activations without recompute
+  double largest_layer_unrecomputed = 0;  // one layer's activations without recompute
 
   void add(const std::vector<Operator>& ops, bool layer) {
     double params = 0;
@@ -49,14 +49,15 @@ StageContents stage_contents(const ModelSpec& model, const ParallelPlan& plan, c
   for (int l : layers) {
     c.add(layer_operators(model, shard, l), true);
     if (shard.recompute == Recompute::full)
-      c.largest_layer_unrecomputed =
-          std::max(c.largest_layer_unrecomputed, saved_bytes(layer_operators(model, no_recompute, l)));
+      c.largest_layer_unrecomputed = std::max(c.largest_layer_unrecomputed,
+                                              saved_bytes(layer_operators(model, no_recompute, l)));
   }
   if (stage == 0) c.add(embedding_operators(model, shard), false);
   if (stage == plan.pp - 1) {
     c.add(head_operators(model, shard), false);
     if (model.tied_embeddings && plan.pp > 1)
-      c.dense_params += static_cast<double>(model.vocab) * static_cast<double>(model.hidden) / plan.tp;
+      c.dense_params +=
+          static_cast<double>(model.vocab) * static_cast<double>(model.hidden) / plan.tp;
   }
   return c;
 }
@@ -67,7 +68,8 @@ void add_model_state(MemoryBreakdown& b, const StageContents& c, const ParallelP
   const double dense_ranks = static_cast<double>(plan.dp) * plan.cp;
   const double expert_ranks = dense_ranks / plan.ep;
   auto state = [&](double bytes_per_param, bool sharded) {
-    const double dense = c.dense_params * bytes_per_param, expert = c.expert_params * bytes_per_param;
+    const double dense = c.dense_params * bytes_per_param,
+                 expert = c.expert_params * bytes_per_param;
     return sharded ? dense / dense_ranks + expert / expert_ranks : dense + expert;
   };
   b.weights_bytes = state(per_param.weights, plan.zero >= 3);

@@ -7,7 +7,9 @@ namespace dtsim::models::detail {
 namespace {
 
 // Matrices the first projection produces: SwiGLU's gate and up are one fused GEMM.
-double fc1_factor(MlpKind kind) { return kind == MlpKind::swiglu ? 2 : 1; }
+double fc1_factor(MlpKind kind) {
+  return kind == MlpKind::swiglu ? 2 : 1;
+}
 
 double activation_flops(MlpKind kind) {
   switch (kind) {
@@ -26,9 +28,10 @@ void add_activation(OpList& ops, const Dims& d, const std::string& name, double 
   const MlpKind kind = d.m.mlp;
   const double inputs = outputs * fc1_factor(kind);
   const double kept = kind == MlpKind::relu ? 0 : d.act * inputs;
-  ops.elementwise(name, {outputs, activation_flops(kind), d.act * (inputs + outputs),
-                         d.act * (2 * inputs + outputs)},
-                  {kept, 0});
+  ops.elementwise(
+      name,
+      {outputs, activation_flops(kind), d.act * (inputs + outputs), d.act * (2 * inputs + outputs)},
+      {kept, 0});
 }
 
 // One MLP of `width` over `rows` tokens, weights split over TP, `batch` copies (experts).
@@ -61,10 +64,12 @@ void add_routed_experts(OpList& ops, const Dims& d, double input_kept) {
   ops.gemm("router", {d.tokens_sp, experts, d.h}, true, d.h * experts,
            {input_kept + 4 * d.tokens_sp * experts, 0});
   const double moved = slots * d.h;
-  ops.elementwise("dispatch", {moved, 0, tensor_bytes(d, moved, 1, 1), tensor_bytes(d, moved, 1, 1)}, {});
+  ops.elementwise("dispatch",
+                  {moved, 0, tensor_bytes(d, moved, 1, 1), tensor_bytes(d, moved, 1, 1)}, {});
   add_matrices(ops, d, "experts_", slots * ep / experts, static_cast<double>(moe.expert_ffn),
                experts / ep, d.act * moved, true);
-  ops.elementwise("combine", {moved, 2, tensor_bytes(d, moved, 1, 1), tensor_bytes(d, moved, 2, 1)}, {});
+  ops.elementwise("combine", {moved, 2, tensor_bytes(d, moved, 1, 1), tensor_bytes(d, moved, 2, 1)},
+                  {});
 }
 
 }  // namespace

@@ -10,7 +10,9 @@ namespace {
 // to 128 (Dao 2023, FlashAttention-2, Sec. 3.3; Shah et al. 2024, FlashAttention-3, Sec. 4).
 constexpr double kFlashBlock = 128;
 
-double element_bytes(Precision p) { return p == Precision::fp32 ? 4 : 2; }
+double element_bytes(Precision p) {
+  return p == Precision::fp32 ? 4 : 2;
+}
 
 PassCost gemm_pass(double m, double n, double k, double batch, double bytes) {
   PassCost c;
@@ -110,7 +112,8 @@ std::vector<Operator> OpList::finish(Recompute mode) {
   std::vector<Operator> ops;
   for (auto& e : entries_) {
     Operator op = std::move(e.op);
-    const bool again = mode == Recompute::full || (mode == Recompute::selective && e.attention_core);
+    const bool again =
+        mode == Recompute::full || (mode == Recompute::selective && e.attention_core);
     if (again) op.recompute = op.forward;
     if (mode == Recompute::none) op.saved_bytes = e.saved.kept + e.saved.scores;
     if (mode == Recompute::selective) op.saved_bytes = e.saved.kept;
@@ -118,7 +121,8 @@ std::vector<Operator> OpList::finish(Recompute mode) {
   }
   // Full recompute checkpoints the layer input (Korthikanti et al. 2022, Sec. 5: 2sbh per
   // layer; sequence-parallel ranks keep their 1/t share, which is the first norm's input).
-  if (mode == Recompute::full && !ops.empty()) ops.front().saved_bytes = d_.act * d_.tokens_sp * d_.h;
+  if (mode == Recompute::full && !ops.empty())
+    ops.front().saved_bytes = d_.act * d_.tokens_sp * d_.h;
   return ops;
 }
 
@@ -137,9 +141,9 @@ void add_dropout_add(OpList& ops, const Dims& d, const std::string& name) {
   const double mask = d.m.dropout ? e : 0;  // one byte per element
   // Megatron-LM's fused bias-dropout-add: reads the branch output and the residual, writes the
   // sum (and the mask); backward reads dy (and the mask), writes the branch gradient.
-  ops.elementwise(name, {e, kDropoutAddFlops, tensor_bytes(d, e, 2, 1) + mask,
-                         tensor_bytes(d, e, 1, 1) + mask},
-                  {mask, 0});
+  ops.elementwise(
+      name, {e, kDropoutAddFlops, tensor_bytes(d, e, 2, 1) + mask, tensor_bytes(d, e, 1, 1) + mask},
+      {mask, 0});
 }
 
 }  // namespace dtsim::models::detail

@@ -32,18 +32,18 @@ struct Dims {
 
   const ModelSpec& m;
   const Shard& shard;
-  double b = 0;             // sequences in the micro-batch
-  double s_q = 0;           // this rank's queries per sequence: seq_len / cp
-  double s_k = 0;           // keys each query sees: the whole sequence (CP exchanges K and V)
-  double tokens = 0;        // b * s_q: the rows of every GEMM on this rank
-  double tokens_sp = 0;     // tokens / tp under sequence parallelism: tensors outside the TP region
-  double heads = 0;         // query heads on this rank
-  double kv_heads = 0;      // KV heads on this rank (replicated when tp exceeds them)
+  double b = 0;          // sequences in the micro-batch
+  double s_q = 0;        // this rank's queries per sequence: seq_len / cp
+  double s_k = 0;        // keys each query sees: the whole sequence (CP exchanges K and V)
+  double tokens = 0;     // b * s_q: the rows of every GEMM on this rank
+  double tokens_sp = 0;  // tokens / tp under sequence parallelism: tensors outside the TP region
+  double heads = 0;      // query heads on this rank
+  double kv_heads = 0;   // KV heads on this rank (replicated when tp exceeds them)
   double h = 0;
   double tp = 1;
-  double act = 2;           // bytes of a stored activation element (4 in fp32 training)
-  double in = 2;            // bytes of a GEMM operand element (1 in fp8)
-  double out = 2;           // bytes of a GEMM result element
+  double act = 2;  // bytes of a stored activation element (4 in fp32 training)
+  double in = 2;   // bytes of a GEMM operand element (1 in fp8)
+  double out = 2;  // bytes of a GEMM result element
 };
 
 // What an operator keeps for its backward pass: `kept` survives selective recompute, `scores`

@@ -52,9 +52,10 @@ std::vector<Operator> embedding_operators(const ModelSpec& model, const Shard& s
   if (model.embedding_norm) detail::add_norm(ops, d, "embedding_norm");
   // Korthikanti et al. 2022, Sec. 4.3: the embedding dropout keeps its mask, sbh/t bytes.
   if (model.dropout)
-    ops.elementwise("embedding_dropout", {e, detail::kDropoutFlops, tensor_bytes(d, e, 1, 1) + e,
-                                          tensor_bytes(d, e, 1, 1) + e},
-                    {e, 0});
+    ops.elementwise(
+        "embedding_dropout",
+        {e, detail::kDropoutFlops, tensor_bytes(d, e, 1, 1) + e, tensor_bytes(d, e, 1, 1) + e},
+        {e, 0});
   return ops.finish(Recompute::none);
 }
 
@@ -69,8 +70,9 @@ std::vector<Operator> head_operators(const ModelSpec& model, const Shard& shard)
   ops.gemm("logits", {d.tokens, v, d.h}, true, model.tied_embeddings ? 0 : v * d.h,
            {d.act * d.tokens_sp * d.h, 0});
   const double logits = d.tokens * v;
-  ops.elementwise("cross_entropy", {logits, detail::kCrossEntropyFlops, d.act * logits + 4 * logits,
-                                    4 * logits + d.act * logits},
+  ops.elementwise("cross_entropy",
+                  {logits, detail::kCrossEntropyFlops, d.act * logits + 4 * logits,
+                   4 * logits + d.act * logits},
                   {4 * logits, 0});
   return ops.finish(Recompute::none);
 }

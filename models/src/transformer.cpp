@@ -4,7 +4,9 @@ namespace dtsim::models {
 namespace {
 
 // Matrices in one MLP: two for gelu/relu/squared-relu, three for swiglu (gate, up, down).
-int mlp_matrices(MlpKind kind) { return kind == MlpKind::swiglu ? 3 : 2; }
+int mlp_matrices(MlpKind kind) {
+  return kind == MlpKind::swiglu ? 3 : 2;
+}
 
 double mlp_params(const ModelSpec& m, std::int64_t width) {
   const double h = static_cast<double>(m.hidden);
@@ -46,7 +48,9 @@ double attention_params(const ModelSpec& m) {
 
 }  // namespace
 
-int norms_per_layer(const ModelSpec& model) { return model.parallel_block ? 1 : 2; }
+int norms_per_layer(const ModelSpec& model) {
+  return model.parallel_block ? 1 : 2;
+}
 
 ParamCount count_params(const ModelSpec& m) {
   ParamCount c;

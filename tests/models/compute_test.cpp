@@ -47,7 +47,8 @@ TEST_CASE("a bf16 8192^3 GEMM on H100 SXM runs at ~80 % of dense peak", "[models
   CHECK(e.efficiency < 0.81);
 }
 
-TEST_CASE("a 1024^3 GEMM is markedly slower: one wave of 32 tiles over 132 SMs", "[models][compute]") {
+TEST_CASE("a 1024^3 GEMM is markedly slower: one wave of 32 tiles over 132 SMs",
+          "[models][compute]") {
   const auto e = gemm_efficiency({1024, 1024, 1024, 1}, h100());
   // 1024/256 x 1024/128 = 32 tiles: a single wave in which 100 of the 132 SMs idle.
   CHECK(e.tiles == 32);
@@ -57,7 +58,8 @@ TEST_CASE("a 1024^3 GEMM is markedly slower: one wave of 32 tiles over 132 SMs",
   CHECK(e.efficiency < 0.25);
 }
 
-TEST_CASE("tile quantization: a dimension just over a tile wastes the padded tile", "[models][compute]") {
+TEST_CASE("tile quantization: a dimension just over a tile wastes the padded tile",
+          "[models][compute]") {
   // n = 8192 + 1 needs 65 tiles of 128 along n, the last holding one column.
   const auto e = gemm_efficiency({8192, 8193, 8192, 1}, h100());
   CHECK(e.tile_efficiency < 1);
@@ -67,8 +69,9 @@ TEST_CASE("tile quantization: a dimension just over a tile wastes the padded til
 TEST_CASE("GEMM time is the roofline plus launch overhead", "[models][compute]") {
   const auto d = h100();
   const auto op = gemm_op(8192, 8192, 8192);
-  const double expected = 2.0 * 8192 * 8192 * 8192 / (989.4e12 * gemm_efficiency(*op.forward.gemm, d).efficiency) +
-                          kDefaultLaunchOverheadS;
+  const double expected =
+      2.0 * 8192 * 8192 * 8192 / (989.4e12 * gemm_efficiency(*op.forward.gemm, d).efficiency) +
+      kDefaultLaunchOverheadS;
   CHECK(op_time_s(op, Pass::forward, d) == Approx(expected));
   // FP8 doubles the peak: the same GEMM at 1978.9 TFLOP/s takes about half as long.
   auto fp8 = op;
@@ -92,7 +95,8 @@ TEST_CASE("elementwise operators run at the achievable HBM bandwidth", "[models]
   op.forward.bytes = 3e9;
   op.forward.executed_flops = 1e9;
   // 3 GB at 90 % of 3.35 TB/s: 0.995 ms; 1 GFLOP at 66.9 TFLOP/s is far less.
-  CHECK(op_time_s(op, Pass::forward, h100()) == Approx(3e9 / (3.35e12 * 0.9) + kDefaultLaunchOverheadS));
+  CHECK(op_time_s(op, Pass::forward, h100()) ==
+        Approx(3e9 / (3.35e12 * 0.9) + kDefaultLaunchOverheadS));
 }
 
 TEST_CASE("FlashAttention efficiency reproduces FlashAttention-3 on H100", "[models][compute]") {
@@ -101,17 +105,21 @@ TEST_CASE("FlashAttention efficiency reproduces FlashAttention-3 on H100", "[mod
   const auto d = h100();
   const double tflops16k = 989.4 * attention_efficiency({2048, 128}, Pass::forward, d);
   CHECK(tflops16k == Approx(648).epsilon(0.01));
-  CHECK(989.4 * attention_efficiency({2048, 128}, Pass::backward_input, d) == Approx(561).epsilon(0.01));
+  CHECK(989.4 * attention_efficiency({2048, 128}, Pass::backward_input, d) ==
+        Approx(561).epsilon(0.01));
   CHECK(989.4 * attention_efficiency({2048, 16}, Pass::forward, d) == Approx(625).epsilon(0.03));
-  CHECK(989.4 * attention_efficiency({2048, 16}, Pass::backward_input, d) == Approx(501).epsilon(0.03));
+  CHECK(989.4 * attention_efficiency({2048, 16}, Pass::backward_input, d) ==
+        Approx(501).epsilon(0.03));
 }
 
-TEST_CASE("the Adam update is memory-bound: 30 bytes per parameter with fp32 gradients", "[models][compute]") {
+TEST_CASE("the Adam update is memory-bound: 30 bytes per parameter with fp32 gradients",
+          "[models][compute]") {
   // Reads the fp32 gradient, master weight, momentum and variance (16 B), writes the last three
   // (12 B) and the bf16 weight (2 B); 12 FLOPs per parameter at 66.9 TFLOP/s would take 4 %
   // of the memory time.
   const double params = 1e9;
   const auto op = optimizer_operator(params, 4);
   CHECK(op.forward.bytes == 30 * params);
-  CHECK(op_time_s(op, Pass::forward, h100()) == Approx(30e9 / (3.35e12 * 0.9) + kDefaultLaunchOverheadS));
+  CHECK(op_time_s(op, Pass::forward, h100()) ==
+        Approx(30e9 / (3.35e12 * 0.9) + kDefaultLaunchOverheadS));
 }

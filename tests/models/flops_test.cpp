@@ -48,18 +48,22 @@ TEST_CASE("GPT step FLOPs equal Narayanan et al. 2021, Eq. 3", "[models][flops]"
 TEST_CASE("FLOPs equal Megatron-LM's formula with GQA, SwiGLU and MoE", "[models][flops]") {
   // Within 0.1 % (the issue's bound); dense models agree exactly. Mixtral differs by its router
   // GEMM, which Megatron leaves out: 2 h 8 per token per layer, 0.01 %.
-  for (const char* id : {"llama3.1-405b", "llama3-70b", "llama2-7b", "nemotron4-15b", "mixtral-8x7b"}) {
+  for (const char* id :
+       {"llama3.1-405b", "llama3-70b", "llama2-7b", "nemotron4-15b", "mixtral-8x7b"}) {
     INFO(id);
     const auto m = zoo_model(id);
     const auto t = setup(16, m.seq_len);
     const double megatron = megatron_formula(m, 16, m.seq_len);
-    CHECK(models::step_flops(m, t, models::Recompute::none).model == Approx(megatron).epsilon(1e-3));
+    CHECK(models::step_flops(m, t, models::Recompute::none).model ==
+          Approx(megatron).epsilon(1e-3));
   }
-  CHECK(models::step_flops(zoo_model("llama3.1-405b"), setup(16, 8192), models::Recompute::none).model ==
+  CHECK(models::step_flops(zoo_model("llama3.1-405b"), setup(16, 8192), models::Recompute::none)
+            .model ==
         Approx(megatron_formula(zoo_model("llama3.1-405b"), 16, 8192)).epsilon(1e-12));
 }
 
-TEST_CASE("selective recompute adds the attention matmuls, full the whole forward", "[models][flops]") {
+TEST_CASE("selective recompute adds the attention matmuls, full the whole forward",
+          "[models][flops]") {
   const auto m = zoo_model("llama3-70b");
   const auto t = setup(8, 8192);
   const auto none = models::step_flops(m, t, models::Recompute::none);
@@ -72,7 +76,8 @@ TEST_CASE("selective recompute adds the attention matmuls, full the whole forwar
         Approx(layers_forward).epsilon(1e-12));
 }
 
-TEST_CASE("the backward of every GEMM counts twice its forward, split dgrad and wgrad", "[models][flops]") {
+TEST_CASE("the backward of every GEMM counts twice its forward, split dgrad and wgrad",
+          "[models][flops]") {
   models::Shard shard;
   shard.seq_len = 4096;
   for (const auto& op : models::layer_operators(zoo_model("llama2-7b"), shard, 0)) {
@@ -96,6 +101,7 @@ TEST_CASE("tensor parallelism divides a layer's FLOPs evenly", "[models][flops]"
   eight.tp = 8;
   eight.sequence_parallel = true;
   const auto all = models::counted_flops(models::layer_operators(m, one, 0), models::Pass::forward);
-  const auto part = models::counted_flops(models::layer_operators(m, eight, 0), models::Pass::forward);
+  const auto part =
+      models::counted_flops(models::layer_operators(m, eight, 0), models::Pass::forward);
   CHECK(part * 8 == Approx(all).epsilon(1e-12));
 }

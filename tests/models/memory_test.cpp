@@ -39,17 +39,23 @@ models::MemoryOptions zero_paper() {
 
 }  // namespace
 
-TEST_CASE("mixed-precision Adam: 16 bytes per parameter (ZeRO), 18 as Megatron-LM keeps bf16", "[models][memory]") {
+TEST_CASE("mixed-precision Adam: 16 bytes per parameter (ZeRO), 18 as Megatron-LM keeps bf16",
+          "[models][memory]") {
   using models::Precision;
   // Rajbhandari et al. 2020, Sec. 3.1: 2 (fp16 weights) + 2 (fp16 grads) + 12 (fp32 Adam).
-  CHECK(models::state_bytes_per_param(Precision::bf16, models::StateLayout::zero_paper).total() == 16);
+  CHECK(models::state_bytes_per_param(Precision::bf16, models::StateLayout::zero_paper).total() ==
+        16);
   // Megatron-Core distributed optimizer docs: bf16 + fp32 grads 18, fp16 20, fp32 16.
-  CHECK(models::state_bytes_per_param(Precision::bf16, models::StateLayout::megatron).total() == 18);
-  CHECK(models::state_bytes_per_param(Precision::fp16, models::StateLayout::megatron).total() == 20);
-  CHECK(models::state_bytes_per_param(Precision::fp32, models::StateLayout::megatron).total() == 16);
+  CHECK(models::state_bytes_per_param(Precision::bf16, models::StateLayout::megatron).total() ==
+        18);
+  CHECK(models::state_bytes_per_param(Precision::fp16, models::StateLayout::megatron).total() ==
+        20);
+  CHECK(models::state_bytes_per_param(Precision::fp32, models::StateLayout::megatron).total() ==
+        16);
 }
 
-TEST_CASE("a 7B model needs ~112 GB of model state: a full fine-tune does not fit a 24 GB RTX 4090", "[models][memory]") {
+TEST_CASE("a 7B model needs ~112 GB of model state: a full fine-tune does not fit a 24 GB RTX 4090",
+          "[models][memory]") {
   const auto m = zoo_model("llama2-7b");
   const auto t = training(1, 4096);
   const auto p = plan(m, 1, 1, 1, 0);
@@ -108,7 +114,8 @@ TEST_CASE("micro-batches in flight per schedule", "[models][memory]") {
   CHECK(models::micro_batches_in_flight(p, t, 7) == Approx(25.0 / 4));
 }
 
-TEST_CASE("the first 1F1B stage keeps L layers' activations whatever p (Korthikanti Sec. 4.2.3)", "[models][memory]") {
+TEST_CASE("the first 1F1B stage keeps L layers' activations whatever p (Korthikanti Sec. 4.2.3)",
+          "[models][memory]") {
   const auto m = zoo_model("gpt3-175b");
   const auto t = training(64, 2048);
   auto p = plan(m, 8, 8, 1, 1);
@@ -124,7 +131,8 @@ TEST_CASE("the first 1F1B stage keeps L layers' activations whatever p (Korthika
   CHECK(b.embedding_output_bytes == Approx(8 * sbh / 8));
 }
 
-TEST_CASE("stages hold their layers, the ends the embedding and a tied output copy", "[models][memory]") {
+TEST_CASE("stages hold their layers, the ends the embedding and a tied output copy",
+          "[models][memory]") {
   const auto m = zoo_model("gpt3-175b");
   const auto t = training(64, 2048);
   const auto v = models::check_memory(m, t, plan(m, 8, 8, 1, 1), 80 * kGiB);
@@ -136,7 +144,8 @@ TEST_CASE("stages hold their layers, the ends the embedding and a tied output co
   CHECK(v.stages[7].params - v.stages[1].params == Approx(V * h / 8 + 2 * h));
 }
 
-TEST_CASE("a plan that does not fit names its fullest stage and the shortfall", "[models][memory]") {
+TEST_CASE("a plan that does not fit names its fullest stage and the shortfall",
+          "[models][memory]") {
   const auto m = zoo_model("gpt3-175b");
   const auto t = training(64, 2048);
   const auto v = models::check_memory(m, t, plan(m, 8, 8, 1, 1), 10 * kGiB);
@@ -146,7 +155,8 @@ TEST_CASE("a plan that does not fit names its fullest stage and the shortfall", 
   for (const auto& b : v.stages) CHECK(b.total_bytes() <= v.stages[0].total_bytes());
 }
 
-TEST_CASE("temporary buffers: ZeRO-3 gathers two layers, full recompute rebuilds one", "[models][memory]") {
+TEST_CASE("temporary buffers: ZeRO-3 gathers two layers, full recompute rebuilds one",
+          "[models][memory]") {
   const auto m = zoo_model("llama2-7b");
   const auto t = training(8, 4096);
   auto p = plan(m, 1, 1, 8, 3);
@@ -165,7 +175,8 @@ TEST_CASE("temporary buffers: ZeRO-3 gathers two layers, full recompute rebuilds
   CHECK(full.activation_bytes_per_micro_batch == Approx(32 * 2 * 4096.0 * 4096));
 }
 
-TEST_CASE("routed experts are sharded over dp x cp / ep, the rest over dp x cp", "[models][memory][moe]") {
+TEST_CASE("routed experts are sharded over dp x cp / ep, the rest over dp x cp",
+          "[models][memory][moe]") {
   const auto m = zoo_model("mixtral-8x7b");
   const auto t = training(8, 4096);
   auto p = plan(m, 1, 1, 8, 1);

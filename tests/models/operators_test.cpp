@@ -33,19 +33,24 @@ double layer_bytes(const models::Shard& sh, const char* model = "gpt3-175b") {
 
 }  // namespace
 
-TEST_CASE("Korthikanti Table 2, row 1: no parallelism, sbh(34 + 5as/h)", "[models][memory][korthikanti]") {
+TEST_CASE("Korthikanti Table 2, row 1: no parallelism, sbh(34 + 5as/h)",
+          "[models][memory][korthikanti]") {
   CHECK(layer_bytes(shard(1, false, Recompute::none)) == Approx(sbh * (34 + 5 * a * s / h)));
 }
 
-TEST_CASE("Korthikanti Table 2, row 2: tensor parallel, sbh(10 + 24/t + 5as/(ht))", "[models][memory][korthikanti]") {
-  CHECK(layer_bytes(shard(8, false, Recompute::none)) == Approx(sbh * (10 + 24 / t + 5 * a * s / (h * t))));
+TEST_CASE("Korthikanti Table 2, row 2: tensor parallel, sbh(10 + 24/t + 5as/(ht))",
+          "[models][memory][korthikanti]") {
+  CHECK(layer_bytes(shard(8, false, Recompute::none)) ==
+        Approx(sbh * (10 + 24 / t + 5 * a * s / (h * t))));
 }
 
-TEST_CASE("Korthikanti Table 2, row 3: tensor + sequence parallel, sbh/t (34 + 5as/h)", "[models][memory][korthikanti]") {
+TEST_CASE("Korthikanti Table 2, row 3: tensor + sequence parallel, sbh/t (34 + 5as/h)",
+          "[models][memory][korthikanti]") {
   CHECK(layer_bytes(shard(8, true, Recompute::none)) == Approx(sbh / t * (34 + 5 * a * s / h)));
 }
 
-TEST_CASE("Korthikanti Table 2, row 4: tensor parallel + selective recompute, sbh(10 + 24/t)", "[models][memory][korthikanti]") {
+TEST_CASE("Korthikanti Table 2, row 4: tensor parallel + selective recompute, sbh(10 + 24/t)",
+          "[models][memory][korthikanti]") {
   CHECK(layer_bytes(shard(8, false, Recompute::selective)) == Approx(sbh * (10 + 24 / t)));
 }
 
@@ -62,21 +67,25 @@ TEST_CASE("full recompute keeps the layer input: 2sbh, 2sbh/t with SP (Korthikan
 
 TEST_CASE("FlashAttention drops the 5as/h term and keeps an fp32 log-sum-exp", "[models][memory]") {
   // 34 sbh/t as row 5, plus 4 bytes per query and head: 4 a s b / t.
-  CHECK(layer_bytes(shard(8, true, Recompute::none, true)) == Approx(34 * sbh / t + 4 * a * s * b / t));
+  CHECK(layer_bytes(shard(8, true, Recompute::none, true)) ==
+        Approx(34 * sbh / t + 4 * a * s * b / t));
   // Selective recompute then only drops the log-sum-exp.
   CHECK(layer_bytes(shard(8, true, Recompute::selective, true)) == Approx(34 * sbh / t));
 }
 
-TEST_CASE("embedding and output layer keep what Korthikanti Sec. 4.3 lists", "[models][memory][korthikanti]") {
+TEST_CASE("embedding and output layer keep what Korthikanti Sec. 4.3 lists",
+          "[models][memory][korthikanti]") {
   const auto m = zoo_model("gpt3-175b");
   const auto sh = shard(8, true, Recompute::selective);
   // Embedding dropout mask: sbh/t.
   CHECK(models::saved_bytes(models::embedding_operators(m, sh)) == Approx(sbh / t));
   // Final LayerNorm input 2sbh/t, output layer input 2sbh/t, fp32 logits 4sbv/t.
-  CHECK(models::saved_bytes(models::head_operators(m, sh)) == Approx(4 * sbh / t + 4 * s * b * v / t));
+  CHECK(models::saved_bytes(models::head_operators(m, sh)) ==
+        Approx(4 * sbh / t + 4 * s * b * v / t));
 }
 
-TEST_CASE("GQA, SwiGLU, no dropout: each kernel keeps what its backward reads", "[models][memory]") {
+TEST_CASE("GQA, SwiGLU, no dropout: each kernel keeps what its backward reads",
+          "[models][memory]") {
   // Llama 3 70B per token and layer, FlashAttention, no parallelism: two RMSNorm inputs, the
   // QKV and fc1 inputs (2h each), the output projection input (2 a d), Q, K, V at their own
   // widths (2 (a d + 2 g d)), the log-sum-exp (4a), SwiGLU's gate and up (4f), fc2's input (2f).
@@ -90,7 +99,8 @@ TEST_CASE("GQA, SwiGLU, no dropout: each kernel keeps what its backward reads", 
   CHECK(layer_bytes(sh, "llama3-70b") == Approx(per_token * tokens / 2));
 }
 
-TEST_CASE("selective recompute re-runs the attention core, full recompute every operator", "[models]") {
+TEST_CASE("selective recompute re-runs the attention core, full recompute every operator",
+          "[models]") {
   const auto m = zoo_model("gpt3-175b");
   for (const auto& op : models::layer_operators(m, shard(8, true, Recompute::selective, true), 0)) {
     INFO(op.name);
@@ -102,8 +112,10 @@ TEST_CASE("selective recompute re-runs the attention core, full recompute every 
 
 TEST_CASE("operators carry the GEMM shapes of Megatron-LM's tensor-parallel layer", "[models]") {
   // GPT-3 175B on TP8 with SP: the QKV GEMM is [s x h] x [h x 3h/8] on every rank.
-  const auto ops = models::layer_operators(zoo_model("gpt3-175b"), shard(8, true, Recompute::none, true), 0);
-  const auto qkv = std::find_if(ops.begin(), ops.end(), [](const auto& op) { return op.name == "qkv"; });
+  const auto ops =
+      models::layer_operators(zoo_model("gpt3-175b"), shard(8, true, Recompute::none, true), 0);
+  const auto qkv =
+      std::find_if(ops.begin(), ops.end(), [](const auto& op) { return op.name == "qkv"; });
   REQUIRE(qkv != ops.end());
   CHECK(*qkv->forward.gemm == models::GemmShape{s, 3 * h / t, h, 1});
   // dgrad [s x 3h/8] x [3h/8 x h]; wgrad [h x s] x [s x 3h/8].

@@ -9,7 +9,9 @@ using namespace dtsim;
 using test::zoo_model;
 
 namespace {
-double params(const char* id) { return models::count_params(zoo_model(id)).total; }
+double params(const char* id) {
+  return models::count_params(zoo_model(id)).total;
+}
 }  // namespace
 
 TEST_CASE("GPT-3 175B has 174.6B parameters (Narayanan et al. 2021, Table 1)", "[models]") {
@@ -66,11 +68,11 @@ TEST_CASE("MoE models: total and active parameters as published", "[models][moe]
   // + 128*128*7168; 3 dense SwiGLU layers of 18432; 58 MoE layers of 257 experts of 2048
   // and a 7168 x 256 router; two RMSNorms a layer; untied 129280 x 7168 embedding and output.
   const double h = 7168;
-  const double mla = h * 1536 + 1536 + 1536.0 * 128 * 192 + h * 576 + 512 + 512.0 * 128 * 256 +
-                     128.0 * 128 * h;
+  const double mla =
+      h * 1536 + 1536 + 1536.0 * 128 * 192 + h * 576 + 512 + 512.0 * 128 * 256 + 128.0 * 128 * h;
   const double expert = 3 * h * 2048;
-  const double expected = 61 * (mla + 2 * h) + 3 * (3 * h * 18432) + 58 * (257 * expert + h * 256) +
-                          2 * 129280 * h + h;
+  const double expected =
+      61 * (mla + 2 * h) + 3 * (3 * h * 18432) + 58 * (257 * expert + h * 256) + 2 * 129280 * h + h;
   const auto v3 = models::count_params(zoo_model("deepseek-v3"));
   CHECK(v3.total == Approx(expected).epsilon(1e-12));
   CHECK(v3.total / 1e9 == Approx(671).epsilon(0.001));
@@ -88,7 +90,8 @@ TEST_CASE("Nemotron-4: embedding and non-embedding parameters as published", "[m
   CHECK((n15.total - n15.embedding - n15.output) / 1e9 == Approx(12.5).epsilon(0.005));
 }
 
-TEST_CASE("the Megatron family matches Narayanan et al. 2021, Table 1, to its precision", "[models]") {
+TEST_CASE("the Megatron family matches Narayanan et al. 2021, Table 1, to its precision",
+          "[models]") {
   // Table 1 prints parameters in billions with one decimal.
   const std::vector<std::pair<const char*, double>> rows = {
       {"megatron-1.7b", 1.7},     {"megatron-3.6b", 3.6},     {"megatron-7.5b", 7.5},

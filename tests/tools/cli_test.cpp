@@ -1,9 +1,10 @@
 // The dtsim command line as a user meets it: exit codes, JSON output, error messages.
+#include <sys/wait.h>
+
 #include <algorithm>
 #include <catch2/catch.hpp>
 #include <cstdio>
 #include <nlohmann/json.hpp>
-#include <sys/wait.h>
 
 namespace {
 
@@ -53,7 +54,8 @@ TEST_CASE("the same input gives the same output, byte for byte", "[cli]") {
 TEST_CASE("a typo'd key exits 2 with FILE:LINE:COL naming it and a suggestion", "[cli]") {
   const auto o = dtsim("run tests/sim/config/bad/typo_key.yaml", true);
   CHECK(o.status == 2);
-  CHECK(o.out.find("tests/sim/config/bad/typo_key.yaml:4:3: error: parallelism.tpp:") != std::string::npos);
+  CHECK(o.out.find("tests/sim/config/bad/typo_key.yaml:4:3: error: parallelism.tpp:") !=
+        std::string::npos);
   CHECK(o.out.find("did you mean 'tp'?") != std::string::npos);
 }
 
@@ -83,13 +85,15 @@ TEST_CASE("model --list lists the zoo", "[cli][model]") {
   const auto list = nlohmann::json::parse(o.out);
   std::vector<std::string> ids;
   for (const auto& m : list) ids.push_back(m["id"]);
-  for (const char* id : {"gpt3-175b", "llama3.1-405b", "palm-540b", "deepseek-v3", "mixtral-8x7b"}) {
+  for (const char* id :
+       {"gpt3-175b", "llama3.1-405b", "palm-540b", "deepseek-v3", "mixtral-8x7b"}) {
     INFO(id);
     CHECK(std::find(ids.begin(), ids.end(), id) != ids.end());
   }
 }
 
-TEST_CASE("model NAME --json gives parameters, FLOPs per token and the layer's operators", "[cli][model]") {
+TEST_CASE("model NAME --json gives parameters, FLOPs per token and the layer's operators",
+          "[cli][model]") {
   const auto o = dtsim("model gpt3-175b --json");
   REQUIRE(o.status == 0);
   const auto j = nlohmann::json::parse(o.out);
@@ -123,10 +127,12 @@ TEST_CASE("memory prints each stage and the verdict", "[cli][memory]") {
   CHECK(dtsim("memory scenarios/quickstart.yaml").out.find("fits:") != std::string::npos);
 }
 
-TEST_CASE("a plan that does not fit is a result: which rank, by how much (exit 0)", "[cli][memory]") {
+TEST_CASE("a plan that does not fit is a result: which rank, by how much (exit 0)",
+          "[cli][memory]") {
   // No tensor parallelism: 21.8B parameters per stage x (2 + 4 + 12/128) bytes (ZeRO-1 over
   // 128 replicas) = 133 GB of model state per rank, against 85.5 GB.
-  const std::string args = "memory scenarios/quickstart.yaml --set parallelism.tp=1 --set parallelism.dp=128";
+  const std::string args =
+      "memory scenarios/quickstart.yaml --set parallelism.tp=1 --set parallelism.dp=128";
   const auto o = dtsim(args + " --json");
   REQUIRE(o.status == 0);
   const auto j = nlohmann::json::parse(o.out);
@@ -147,7 +153,8 @@ TEST_CASE("memory options: the ZeRO paper's 16 bytes and unfused attention", "[c
         Approx(megatron["stages"][1]["grads_bytes"].get<double>() / 2));
   // Without recompute, unfused attention keeps the s x s tensors: 5as/h = 80 more per sbh
   // for GPT-3 175B at s = 2048 (Korthikanti Table 2, rows 3 and 5), (34 + 80)/34 times as much.
-  const std::string none = "memory scenarios/quickstart.yaml --json --set parallelism.recompute=none";
+  const std::string none =
+      "memory scenarios/quickstart.yaml --json --set parallelism.recompute=none";
   const auto flash = nlohmann::json::parse(dtsim(none).out);
   const auto unfused = nlohmann::json::parse(dtsim(none + " --no-flash-attention").out);
   CHECK(unfused["stages"][0]["activation_bytes_per_micro_batch"].get<double>() >

@@ -78,6 +78,7 @@ TEST_CASE("inconsistent architecture details are errors with their position", "[
   CHECK_THAT(error_of("{layers: 2, hidden: 64, heads: 4, vocab: 10, seq_len: 8, norm: rmsnorm, "
                       "norm_bias: true}"),
              Catch::Contains("inline.yaml:1:"));
-  CHECK_THAT(error_of("{layers: 2, hidden: 64, heads: 4, vocab: 10, seq_len: 8, positions: sinusoid}"),
-             Catch::Contains("alibi"));
+  CHECK_THAT(
+      error_of("{layers: 2, hidden: 64, heads: 4, vocab: 10, seq_len: 8, positions: sinusoid}"),
+      Catch::Contains("alibi"));
 }

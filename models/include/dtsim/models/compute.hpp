@@ -62,11 +62,11 @@ struct DeviceCompute {
   std::optional<double> fp16_flops_per_s;
   std::optional<double> fp8_flops_per_s;
   std::optional<double> vector_flops_per_s;
-  double gemm_efficiency = 0;      // best-case dense GEMM / peak (MAMF / peak)
+  double gemm_efficiency = 0;  // best-case dense GEMM / peak (MAMF / peak)
   double hbm_bytes_per_s = 0;
-  double hbm_efficiency = 0;       // achievable streaming fraction
-  int compute_units = 0;           // SMs, CUs, MXUs: where GEMM tiles run in waves
-  GemmTile tile;                   // largest GEMM tile (256 x 128 on GPUs: device_compute.hpp)
+  double hbm_efficiency = 0;  // achievable streaming fraction
+  int compute_units = 0;      // SMs, CUs, MXUs: where GEMM tiles run in waves
+  GemmTile tile;              // largest GEMM tile (256 x 128 on GPUs: device_compute.hpp)
   double launch_overhead_s = kDefaultLaunchOverheadS;
 };
 
@@ -74,12 +74,12 @@ struct DeviceCompute {
 double matrix_peak_flops(const DeviceCompute& device, Precision precision);
 
 struct GemmEfficiency {
-  GemmTile tile;             // the orientation used
+  GemmTile tile;  // the orientation used
   double tiles = 0;
   double waves = 0;
   double wave_efficiency = 0;
   double tile_efficiency = 0;
-  double efficiency = 0;     // of the dense peak: gemm_efficiency x wave x tile
+  double efficiency = 0;  // of the dense peak: gemm_efficiency x wave x tile
 };
 
 GemmEfficiency gemm_efficiency(const GemmShape& shape, const DeviceCompute& device);

@@ -22,7 +22,8 @@
 //   1F1B: stage s of p keeps min(p - s, m) (Narayanan et al. 2021, Sec. 2.2.1);
 //   interleaved 1F1B with v chunks: Megatron-LM's warm-up, min(2(p - s - 1) + (v - 1)p + 1, mv)
 //     chunk micro-batches of 1/v of the stage's layers; for the first stage that is
-//     p (1 + (p - 1)/(pv)) micro-batches, Korthikanti et al. 2022's interleaving factor (Sec. 4.2.3).
+//     p (1 + (p - 1)/(pv)) micro-batches, Korthikanti et al. 2022's interleaving factor
+//     (Sec. 4.2.3).
 // The first stage adds the embedding's kept bytes, the last the output layer's and loss's
 // (Sec. 4.3: sbh/t dropout mask; 2sbh/t + 2sbh/t + 4sbv/t), with the same micro-batches in flight.
 //
@@ -66,14 +67,14 @@ struct MemoryOptions {
 struct MemoryBreakdown {
   int stage = 0;
   int layers = 0;
-  double params = 0;                    // held by this rank before ZeRO sharding
+  double params = 0;  // held by this rank before ZeRO sharding
   double weights_bytes = 0;
   double grads_bytes = 0;
   double optimizer_bytes = 0;
   double activation_bytes_per_micro_batch = 0;  // all the stage's layers, one micro-batch
   double micro_batches_in_flight = 0;
   double activation_bytes = 0;
-  double embedding_output_bytes = 0;    // embedding (first stage), output layer and loss (last)
+  double embedding_output_bytes = 0;  // embedding (first stage), output layer and loss (last)
   double temporary_bytes = 0;
   double framework_bytes = 0;
   double fragmentation_bytes = 0;
@@ -83,7 +84,8 @@ struct MemoryBreakdown {
 };
 
 MemoryBreakdown memory_per_rank(const ModelSpec& model, const TrainingSetup& training,
-                                const ParallelPlan& plan, int stage, const MemoryOptions& options = {});
+                                const ParallelPlan& plan, int stage,
+                                const MemoryOptions& options = {});
 
 // Micro-batches whose activations pipeline stage `stage` holds at its peak (in units of all
 // the stage's layers), per the schedule (see above).

@@ -73,12 +73,12 @@ struct Operator {
   OpKind kind = OpKind::elementwise;
   Precision precision = Precision::bf16;  // the math precision of its kernels
   PassCost forward, backward_input, backward_weight;
-  PassCost recompute;                     // forward again when the shard's recompute mode redoes it
+  PassCost recompute;  // forward again when the shard's recompute mode redoes it
   std::optional<AttentionShape> attention;
-  double saved_bytes = 0;                 // kept from forward to backward, per micro-batch
-  double parameters = 0;                  // weights this rank holds for the operator
-  bool expert = false;                    // routed-expert weights: split over ep, and replicated
-                                          // over dp x cp / ep instead of dp x cp
+  double saved_bytes = 0;  // kept from forward to backward, per micro-batch
+  double parameters = 0;   // weights this rank holds for the operator
+  bool expert = false;     // routed-expert weights: split over ep, and replicated
+                           // over dp x cp / ep instead of dp x cp
 
   const PassCost& pass(Pass p) const;
 };
@@ -87,10 +87,10 @@ struct Operator {
 struct Shard {
   int tp = 1;
   int cp = 1;
-  int ep = 1;                  // experts are also split over tp (expert tensor parallel = tp)
+  int ep = 1;  // experts are also split over tp (expert tensor parallel = tp)
   bool sequence_parallel = false;
-  int micro_batch = 1;         // sequences
-  int seq_len = 0;             // full sequence; each rank holds seq_len / cp of it
+  int micro_batch = 1;  // sequences
+  int seq_len = 0;      // full sequence; each rank holds seq_len / cp of it
   Precision precision = Precision::bf16;
   Recompute recompute = Recompute::none;
   // FlashAttention-style fused attention (on by default: Megatron-LM with Transformer Engine
