@@ -1,46 +1,54 @@
 #include "dtsim/models/flops.hpp"
 
+#include "dtsim/models/operators.hpp"
+
 namespace dtsim::models {
+namespace {
+
+// One whole sequence on one accelerator: per-token counts are these divided by seq_len.
+Shard one_sequence(int seq_len, Recompute recompute = Recompute::none) {
+  Shard s;
+  s.seq_len = seq_len;
+  s.recompute = recompute;
+  return s;
+}
+
+// A layer index of the requested kind (dense or MoE).
+int layer_of_kind(const ModelSpec& m, bool moe_layer) {
+  return moe_layer && m.moe ? m.moe->dense_first_layers : 0;
+}
+
+}  // namespace
 
 double attention_core_forward_flops_per_token(const ModelSpec& m, int seq_len) {
-  return 2.0 * 2.0 * seq_len * static_cast<double>(m.q_width());
+  double flops = 0;
+  for (const auto& op : layer_operators(m, one_sequence(seq_len, Recompute::selective), 0))
+    flops += op.recompute.flops;
+  return flops / seq_len;
 }
 
 double layer_forward_flops_per_token(const ModelSpec& m, int seq_len, bool moe_layer) {
-  const double h = static_cast<double>(m.hidden);
-  const double qkv = 2.0 * h * static_cast<double>(m.q_width() + 2 * m.kv_width());
-  const double out = 2.0 * static_cast<double>(m.q_width()) * h;
-  const double gated = m.mlp == MlpKind::swiglu ? 1.5 : 1.0;
-  double routed = 1.0;
-  double shared = 0.0;
-  if (moe_layer) {
-    routed = m.moe->top_k;
-    shared = m.moe->shared_experts;
-  }
-  const double mlp = 4.0 * h * static_cast<double>(mlp_width(m, moe_layer)) * gated *
-                     (routed + shared);
-  return qkv + out + attention_core_forward_flops_per_token(m, seq_len) + mlp;
+  const auto ops = layer_operators(m, one_sequence(seq_len), layer_of_kind(m, moe_layer));
+  return counted_flops(ops, Pass::forward) / seq_len;
 }
 
 double logits_forward_flops_per_token(const ModelSpec& m) {
-  return 2.0 * static_cast<double>(m.hidden) * static_cast<double>(m.vocab);
+  // The output layer's FLOPs per token do not depend on the sequence length.
+  constexpr int kOneToken = 1;
+  return counted_flops(head_operators(m, one_sequence(kOneToken)), Pass::forward);
 }
 
 StepFlops step_flops(const ModelSpec& m, const TrainingSetup& t, Recompute recompute) {
-  double layers_fwd = 0;
+  double trained = counted_flops(head_operators(m, one_sequence(t.seq_len)), Pass::forward) * 3;
   double recomputed = 0;
   for (int l = 0; l < m.layers; ++l) {
-    const double f = layer_forward_flops_per_token(m, t.seq_len, m.is_moe_layer(l));
-    layers_fwd += f;
-    if (recompute == Recompute::full) recomputed += f;
-    if (recompute == Recompute::selective)
-      recomputed += attention_core_forward_flops_per_token(m, t.seq_len);
+    const auto ops = layer_operators(m, one_sequence(t.seq_len, recompute), l);
+    for (Pass p : {Pass::forward, Pass::backward_input, Pass::backward_weight})
+      trained += counted_flops(ops, p);
+    recomputed += counted_flops(ops, Pass::recompute);
   }
-  const double tokens = t.tokens_per_step();
-  StepFlops s;
-  s.model = 3.0 * (layers_fwd + logits_forward_flops_per_token(m)) * tokens;
-  s.hardware = s.model + recomputed * tokens;
-  return s;
+  const double sequences = static_cast<double>(t.global_batch);
+  return {trained * sequences, (trained + recomputed) * sequences};
 }
 
 }  // namespace dtsim::models

@@ -4,7 +4,9 @@ namespace dtsim::models {
 namespace {
 
 // Matrices in one MLP: two for gelu/relu/squared-relu, three for swiglu (gate, up, down).
-int mlp_matrices(MlpKind kind) { return kind == MlpKind::swiglu ? 3 : 2; }
+int mlp_matrices(MlpKind kind) {
+  return kind == MlpKind::swiglu ? 3 : 2;
+}
 
 double mlp_params(const ModelSpec& m, std::int64_t width) {
   const double h = static_cast<double>(m.hidden);
@@ -14,40 +16,66 @@ double mlp_params(const ModelSpec& m, std::int64_t width) {
   return p;
 }
 
+double norm_params(const ModelSpec& m, double width) {
+  return m.norm == NormKind::layernorm && m.norm_bias ? 2 * width : width;
+}
+
+// DeepSeek-V2 paper, Sec. 2.1.2: W_DQ (h x q_lora), W_UQ (q_lora x a(d + d_rope)), W_DKV and
+// the shared rotary key W_KR (h x (kv_lora + d_rope)), W_UK and W_UV (kv_lora x a(d + d_v)),
+// W_O (a d_v x h), and the RMSNorms on both latents.
+double mla_params(const ModelSpec& m) {
+  const double h = static_cast<double>(m.hidden);
+  const auto& a = *m.mla;
+  const double heads = m.heads;
+  const double q_lora = static_cast<double>(a.q_lora_rank);
+  const double kv_lora = static_cast<double>(a.kv_lora_rank);
+  const double q_out = heads * static_cast<double>(m.qk_head_dim());
+  double p = q_lora > 0 ? h * q_lora + q_lora + q_lora * q_out : h * q_out;
+  p += h * (kv_lora + static_cast<double>(a.rope_head_dim)) + kv_lora;
+  p += kv_lora * heads * static_cast<double>(m.head_dim + a.v_head_dim);
+  p += heads * static_cast<double>(a.v_head_dim) * h;
+  return p;
+}
+
+double attention_params(const ModelSpec& m) {
+  if (m.mla) return mla_params(m);
+  const double h = static_cast<double>(m.hidden);
+  const double qkv_out = static_cast<double>(m.q_width() + m.k_width() + m.v_width());
+  double p = h * qkv_out + static_cast<double>(m.heads * m.v_head_dim()) * h;
+  if (m.bias) p += qkv_out + h;
+  return p;
+}
+
 }  // namespace
 
-std::int64_t mlp_width(const ModelSpec& model, bool moe_layer) {
-  return moe_layer ? model.moe->expert_ffn : model.ffn;
+int norms_per_layer(const ModelSpec& model) {
+  return model.parallel_block ? 1 : 2;
 }
 
 ParamCount count_params(const ModelSpec& m) {
   ParamCount c;
   const double h = static_cast<double>(m.hidden);
-  const double qkv_out = static_cast<double>(m.q_width() + 2 * m.kv_width());
-  c.attention = h * qkv_out + static_cast<double>(m.q_width()) * h;
-  if (m.bias) c.attention += qkv_out + h;
+  c.attention = attention_params(m);
   c.mlp_dense = mlp_params(m, m.ffn);
-  const double norm_params = m.norm == NormKind::layernorm ? 2 * h : h;
-  c.norms = 2 * norm_params;
-  c.final_norm = norm_params;
+  c.norms = norms_per_layer(m) * norm_params(m, h);
+  c.final_norm = norm_params(m, h);
   c.embedding = static_cast<double>(m.vocab) * h;
   if (m.positions == PositionKind::learned) c.embedding += m.seq_len * h;
+  if (m.embedding_norm) c.embedding += norm_params(m, h);
   c.output = m.tied_embeddings ? 0 : static_cast<double>(m.vocab) * h;
 
-  int moe_layers = 0;
-  double active_mlp = 0;
+  double active_moe = 0;
   if (m.moe) {
-    const double expert = mlp_params(m, m.moe->expert_ffn);
-    c.mlp_moe = (m.moe->experts + m.moe->shared_experts) * expert + h * m.moe->experts;
-    moe_layers = m.layers - m.moe->dense_first_layers;
-    active_mlp = moe_layers * ((m.moe->top_k + m.moe->shared_experts) * expert);
+    c.expert = mlp_params(m, m.moe->expert_ffn);
+    c.mlp_moe = (m.moe->experts + m.moe->shared_experts) * c.expert + h * m.moe->experts;
+    active_moe = (m.moe->top_k + m.moe->shared_experts) * c.expert + h * m.moe->experts;
   }
+  const int moe_layers = m.moe_layers();
   const int dense_layers = m.layers - moe_layers;
-  const double per_layer_common = c.attention + c.norms;
-  c.total = m.layers * per_layer_common + dense_layers * c.mlp_dense + moe_layers * c.mlp_moe +
-            c.embedding + c.output + c.final_norm;
-  c.active_per_token = m.layers * per_layer_common + dense_layers * c.mlp_dense + active_mlp +
-                       c.embedding + c.output + c.final_norm;
+  const double common = m.layers * (c.attention + c.norms) + dense_layers * c.mlp_dense +
+                        c.embedding + c.output + c.final_norm;
+  c.total = common + moe_layers * c.mlp_moe;
+  c.active_per_token = common + moe_layers * active_moe;
   return c;
 }
 
@@ -57,6 +85,15 @@ std::string to_string(MlpKind kind) {
     case MlpKind::swiglu: return "swiglu";
     case MlpKind::relu: return "relu";
     case MlpKind::squared_relu: return "squared-relu";
+  }
+  return "?";
+}
+
+std::string to_string(PositionKind kind) {
+  switch (kind) {
+    case PositionKind::learned: return "learned";
+    case PositionKind::rope: return "rope";
+    case PositionKind::alibi: return "alibi";
   }
   return "?";
 }

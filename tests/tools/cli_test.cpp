@@ -1,4 +1,5 @@
 // The dtsim command line as a user meets it: exit codes, JSON output, error messages.
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
@@ -33,7 +34,8 @@ TEST_CASE("the same input gives the same output, byte for byte", "[cli]") {
 TEST_CASE("a typo'd key exits 2 with FILE:LINE:COL naming it and a suggestion", "[cli]") {
   const auto o = dtsim("run tests/sim/config/bad/typo_key.yaml", true);
   CHECK(o.status == 2);
-  CHECK(o.out.find("tests/sim/config/bad/typo_key.yaml:4:3: error: parallelism.tpp:") != std::string::npos);
+  CHECK(o.out.find("tests/sim/config/bad/typo_key.yaml:4:3: error: parallelism.tpp:") !=
+        std::string::npos);
   CHECK(o.out.find("did you mean 'tp'?") != std::string::npos);
 }
 
@@ -51,5 +53,91 @@ TEST_CASE("a missing file and unknown options are bad input (exit 2)", "[cli]") 
 
 TEST_CASE("every subcommand has --help", "[cli]") {
   CHECK(dtsim("--help").status == 0);
-  CHECK(dtsim("run --help").status == 0);
+  for (const char* cmd : {"run", "model", "memory"}) {
+    INFO(cmd);
+    CHECK(dtsim(std::string(cmd) + " --help").status == 0);
+  }
+}
+
+TEST_CASE("model --list lists the zoo", "[cli][model]") {
+  const auto o = dtsim("model --list --json");
+  REQUIRE(o.status == 0);
+  const auto list = nlohmann::json::parse(o.out);
+  std::vector<std::string> ids;
+  for (const auto& m : list) ids.push_back(m["id"]);
+  for (const char* id :
+       {"gpt3-175b", "llama3.1-405b", "palm-540b", "deepseek-v3", "mixtral-8x7b"}) {
+    INFO(id);
+    CHECK(std::find(ids.begin(), ids.end(), id) != ids.end());
+  }
+}
+
+TEST_CASE("model NAME --json gives parameters, FLOPs per token and the layer's operators",
+          "[cli][model]") {
+  const auto o = dtsim("model gpt3-175b --json");
+  REQUIRE(o.status == 0);
+  const auto j = nlohmann::json::parse(o.out);
+  // Narayanan et al. 2021: 174.6B parameters.
+  CHECK(j["parameters"]["total"].get<double>() / 1e9 == Approx(174.6).epsilon(0.001));
+  // Training FLOPs per token at s = 2048: Eq. 3 without recompute divided by B s,
+  // 72 l h^2 (1 + s/6h + V/12lh) = 1.08 TFLOP.
+  const double l = 96, h = 12288, s = 2048, V = 51200;
+  CHECK(j["flops_per_token"]["training"].get<double>() ==
+        Approx(72 * l * h * h * (1 + s / (6 * h) + V / (12 * l * h))));
+  REQUIRE(j["layer_kinds"].size() == 1);
+  CHECK(j["layer_kinds"][0]["count"] == 96);
+  CHECK(j["layer_kinds"][0]["operators"][1]["name"] == "qkv");
+  // The human form names the operators too.
+  CHECK(dtsim("model gpt3-175b").out.find("attention_core") != std::string::npos);
+}
+
+TEST_CASE("model with an unknown name is bad input", "[cli][model]") {
+  const auto o = dtsim("model gpt5", true);
+  CHECK(o.status == 2);
+  CHECK(o.out.find("dtsim model --list") != std::string::npos);
+}
+
+TEST_CASE("memory prints each stage and the verdict", "[cli][memory]") {
+  const auto o = dtsim("memory scenarios/quickstart.yaml --json");
+  REQUIRE(o.status == 0);
+  const auto j = nlohmann::json::parse(o.out);
+  CHECK(j["stages"].size() == 8);
+  CHECK(j["fits"] == true);
+  CHECK(j["headroom_bytes"].get<double>() > 0);
+  CHECK(dtsim("memory scenarios/quickstart.yaml").out.find("fits:") != std::string::npos);
+}
+
+TEST_CASE("a plan that does not fit is a result: which rank, by how much (exit 0)",
+          "[cli][memory]") {
+  // No tensor parallelism: 21.8B parameters per stage x (2 + 4 + 12/128) bytes (ZeRO-1 over
+  // 128 replicas) = 133 GB of model state per rank, against 85.5 GB.
+  const std::string args =
+      "memory scenarios/quickstart.yaml --set parallelism.tp=1 --set parallelism.dp=128";
+  const auto o = dtsim(args + " --json");
+  REQUIRE(o.status == 0);
+  const auto j = nlohmann::json::parse(o.out);
+  CHECK(j["fits"] == false);
+  CHECK(j["worst_stage"] == 0);
+  CHECK(j["headroom_bytes"].get<double>() < -47e9);
+  const auto text = dtsim(args);
+  CHECK(text.status == 0);
+  CHECK(text.out.find("DOES NOT FIT: pipeline stage 0 needs") != std::string::npos);
+}
+
+TEST_CASE("memory options: the ZeRO paper's 16 bytes and unfused attention", "[cli][memory]") {
+  const auto megatron = nlohmann::json::parse(dtsim("memory scenarios/quickstart.yaml --json").out);
+  const auto zero = nlohmann::json::parse(
+      dtsim("memory scenarios/quickstart.yaml --json --state-layout zero-paper").out);
+  // 16-bit instead of fp32 gradients: half the gradient bytes.
+  CHECK(zero["stages"][1]["grads_bytes"].get<double>() ==
+        Approx(megatron["stages"][1]["grads_bytes"].get<double>() / 2));
+  // Without recompute, unfused attention keeps the s x s tensors: 5as/h = 80 more per sbh
+  // for GPT-3 175B at s = 2048 (Korthikanti Table 2, rows 3 and 5), (34 + 80)/34 times as much.
+  const std::string none =
+      "memory scenarios/quickstart.yaml --json --set parallelism.recompute=none";
+  const auto flash = nlohmann::json::parse(dtsim(none).out);
+  const auto unfused = nlohmann::json::parse(dtsim(none + " --no-flash-attention").out);
+  CHECK(unfused["stages"][0]["activation_bytes_per_micro_batch"].get<double>() >
+        3 * flash["stages"][0]["activation_bytes_per_micro_batch"].get<double>());
+  CHECK(dtsim("memory scenarios/quickstart.yaml --state-layout adam8bit").status == 2);
 }

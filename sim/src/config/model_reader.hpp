@@ -1,8 +1,12 @@
 #pragma once
 // Transformer definitions from YAML: zoo entries and inline `model:` maps. The fields are those
 // of ../shared/data/calibration.yaml cases (layers, hidden, heads, kv_heads, head_dim, ffn, mlp,
-// vocab, seq_len, parallel_block, moe) plus the architecture details that move parameter
-// counts (bias, norm, positions, tied_embeddings), whose defaults follow the MLP family.
+// vocab, seq_len, parallel_block, moe {experts, top_k, shared_experts, expert_ffn,
+// dense_first_layers}) plus the architecture details that move parameter counts and memory
+// (bias, norm, norm_bias, embedding_norm, positions: learned | rope | alibi, tied_embeddings,
+// dropout), whose defaults follow the MLP family (SwiGLU: Llama-style), and multi-head latent
+// attention (mla {q_lora_rank, kv_lora_rank, rope_head_dim, v_head_dim}; head_dim is then the
+// non-rotary query/key width per head). docs/scenario.md lists every key.
 #include <string>
 #include <vector>
 

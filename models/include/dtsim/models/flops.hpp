@@ -1,7 +1,14 @@
 #pragma once
 // Floating-point operations of a training step, counted the way Megatron-LM counts them
 // (num_floating_point_operations; Narayanan et al. 2021, appendix): 2 FLOPs per multiply-add,
-// matrix multiplies only, attention scores over the whole sequence (no causal halving).
+// matrix multiplies only, attention scores over the whole sequence (no causal halving), the
+// backward pass twice the forward. These are sums over the operators of operators.hpp at
+// tp = cp = 1, so they agree with each other by construction. Two deliberate differences from
+// Megatron-LM's closed form: an MoE router's GEMM (2 h * experts per token) is counted (Megatron
+// leaves it out: under 0.5 % of a DeepSeek-V3 layer), and MLA follows the projections as built
+// (Megatron adds the latent norms' widths as if they were matmuls). Megatron-LM since 2025
+// halves the causal attention scores; dtsim keeps Eq. 3's full count, which the published MFU
+// figures in ../shared/data/calibration.yaml were derived with.
 #include "dtsim/models/parallel_plan.hpp"
 #include "dtsim/models/transformer.hpp"
 

@@ -1,0 +1,120 @@
+#include "dtsim/models/operators.hpp"
+
+#include "op_builder.hpp"
+
+namespace dtsim::models {
+
+using detail::Dims;
+using detail::OpList;
+using detail::tensor_bytes;
+
+const PassCost& Operator::pass(Pass p) const {
+  switch (p) {
+    case Pass::forward: return forward;
+    case Pass::backward_input: return backward_input;
+    case Pass::backward_weight: return backward_weight;
+    case Pass::recompute: return recompute;
+  }
+  return forward;
+}
+
+Shard shard_of(const ParallelPlan& plan, const TrainingSetup& training) {
+  Shard s;
+  s.tp = plan.tp;
+  s.cp = plan.cp;
+  s.ep = plan.ep;
+  s.sequence_parallel = plan.sequence_parallel;
+  s.micro_batch = plan.micro_batch;
+  s.seq_len = training.seq_len;
+  s.precision = training.precision;
+  s.recompute = plan.recompute;
+  return s;
+}
+
+std::vector<Operator> layer_operators(const ModelSpec& model, const Shard& shard, int layer) {
+  const Dims d(model, shard);
+  OpList ops(d);
+  detail::add_attention(ops, d);
+  detail::add_mlp(ops, d, model.is_moe_layer(layer));
+  return ops.finish(shard.recompute);
+}
+
+std::vector<Operator> embedding_operators(const ModelSpec& model, const Shard& shard) {
+  const Dims d(model, shard);
+  OpList ops(d);
+  const double e = d.tokens_sp * d.h;
+  // Vocabulary-parallel lookup (each TP rank its vocab/tp rows; a reduce combines them). The
+  // backward scatter-adds dY into the fp32 gradient rows it touched (read and write 8 bytes).
+  detail::Elementwise lookup{e, 0, tensor_bytes(d, e, 1, 1), d.act * e + 8 * e};
+  lookup.params = static_cast<double>(model.vocab) * d.h / d.tp;
+  if (model.positions == PositionKind::learned) lookup.params += model.seq_len * d.h;
+  ops.elementwise("embedding", lookup, {});
+  if (model.embedding_norm) detail::add_norm(ops, d, "embedding_norm");
+  // Korthikanti et al. 2022, Sec. 4.3: the embedding dropout keeps its mask, sbh/t bytes.
+  if (model.dropout)
+    ops.elementwise(
+        "embedding_dropout",
+        {e, detail::kDropoutFlops, tensor_bytes(d, e, 1, 1) + e, tensor_bytes(d, e, 1, 1) + e},
+        {e, 0});
+  return ops.finish(Recompute::none);
+}
+
+std::vector<Operator> head_operators(const ModelSpec& model, const Shard& shard) {
+  const Dims d(model, shard);
+  OpList ops(d);
+  detail::add_norm(ops, d, "final_norm");
+  const double v = static_cast<double>(model.vocab) / d.tp;
+  // Korthikanti et al. 2022, Sec. 4.3: the output layer keeps its input (2sbh/t with SP) and
+  // the cross entropy its fp32 logits (4sbv/t). A tied output layer shares the embedding's
+  // weights (pipeline stages other than the first keep a copy: see memory.hpp).
+  ops.gemm("logits", {d.tokens, v, d.h}, true, model.tied_embeddings ? 0 : v * d.h,
+           {d.act * d.tokens_sp * d.h, 0});
+  const double logits = d.tokens * v;
+  ops.elementwise("cross_entropy",
+                  {logits, detail::kCrossEntropyFlops, d.act * logits + 4 * logits,
+                   4 * logits + d.act * logits},
+                  {4 * logits, 0});
+  return ops.finish(Recompute::none);
+}
+
+Operator optimizer_operator(double params, double grad_bytes_per_param) {
+  Operator op;
+  op.name = "optimizer";
+  op.kind = OpKind::elementwise;
+  op.precision = Precision::fp32;
+  op.forward.executed_flops = detail::kAdamFlops * params;
+  // Reads the gradient, fp32 master weight and both moments; writes the three and the
+  // 16-bit weight copy: 30 bytes per parameter with fp32 gradients.
+  op.forward.bytes = params * (grad_bytes_per_param + 12 + 12 + 2);
+  return op;
+}
+
+namespace {
+
+template <class F>
+double sum(const std::vector<Operator>& ops, F f) {
+  double total = 0;
+  for (const auto& op : ops) total += f(op);
+  return total;
+}
+
+}  // namespace
+
+double counted_flops(const std::vector<Operator>& ops, Pass pass) {
+  return sum(ops, [&](const Operator& op) { return op.pass(pass).flops; });
+}
+
+double saved_bytes(const std::vector<Operator>& ops) {
+  return sum(ops, [](const Operator& op) { return op.saved_bytes; });
+}
+
+std::string to_string(OpKind kind) {
+  switch (kind) {
+    case OpKind::gemm: return "gemm";
+    case OpKind::attention: return "attention";
+    case OpKind::elementwise: return "elementwise";
+  }
+  return "?";
+}
+
+}  // namespace dtsim::models

@@ -1,0 +1,22 @@
+#include "dtsim/sim/training/device_compute.hpp"
+
+namespace dtsim::training {
+
+models::DeviceCompute device_compute(const topology::DeviceSpec& d) {
+  models::DeviceCompute c;
+  c.name = d.name;
+  const auto& pk = d.peak_flops_per_s;
+  c.fp32_matrix_flops_per_s = pk.tf32 ? pk.tf32 : pk.fp32;
+  c.bf16_flops_per_s = pk.bf16;
+  c.fp16_flops_per_s = pk.fp16;
+  c.fp8_flops_per_s = pk.fp8;
+  c.vector_flops_per_s = pk.fp32;
+  c.gemm_efficiency = d.gemm_efficiency;
+  c.hbm_bytes_per_s = d.mem_bw_bytes_per_s;
+  c.hbm_efficiency = d.hbm_efficiency;
+  c.compute_units = d.compute_units;
+  if (d.compute_unit_kind == "MXU") c.tile = {128, 128};
+  return c;
+}
+
+}  // namespace dtsim::training

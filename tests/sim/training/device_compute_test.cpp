@@ -1,0 +1,24 @@
+#include "dtsim/sim/training/device_compute.hpp"
+
+#include <catch2/catch.hpp>
+
+#include "dtsim/sim/config/loader.hpp"
+
+using namespace dtsim;
+
+TEST_CASE("the compute model's H100 comes from the catalog with its sources", "[sim][compute]") {
+  const auto catalog = config::builtin_catalog();
+  const auto d = training::device_compute(*catalog.find_device("h100"));
+  // hardware.md: 989.4 TFLOP/s dense BF16, 494.7 TF32, 66.9 FP32 vector; MAMF 794.5 (80.3 %);
+  // 3.35 TB/s at 90 %; 132 SMs.
+  CHECK(models::matrix_peak_flops(d, models::Precision::bf16) == Approx(989.4e12));
+  CHECK(models::matrix_peak_flops(d, models::Precision::fp32) == Approx(494.7e12));
+  CHECK(*d.vector_flops_per_s == Approx(66.9e12));
+  CHECK(d.gemm_efficiency == Approx(0.803));
+  CHECK(d.hbm_bytes_per_s * d.hbm_efficiency == Approx(3.35e12 * 0.90));
+  CHECK(d.compute_units == 132);
+  CHECK(d.tile == models::GemmTile{256, 128});
+  // A100 has no FP8: asking for it is an error, not a zero rate.
+  const auto a100 = training::device_compute(*catalog.find_device("a100"));
+  CHECK_THROWS_AS(models::matrix_peak_flops(a100, models::Precision::fp8), std::invalid_argument);
+}
