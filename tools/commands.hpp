@@ -8,6 +8,7 @@ void add_run_command(CLI::App& app);
 void add_topology_command(CLI::App& app);
 void add_catalog_command(CLI::App& app);
 void add_collective_command(CLI::App& app);
+void add_validate_command(CLI::App& app);
 void add_model_command(CLI::App& app);
 void add_memory_command(CLI::App& app);
 

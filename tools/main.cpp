@@ -15,6 +15,7 @@ int main(int argc, char** argv) {
   dtsim::tools::add_topology_command(app);
   dtsim::tools::add_catalog_command(app);
   dtsim::tools::add_collective_command(app);
+  dtsim::tools::add_validate_command(app);
   dtsim::tools::add_model_command(app);
   dtsim::tools::add_memory_command(app);
   try {

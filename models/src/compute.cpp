@@ -28,7 +28,7 @@ double tile_edge(double edge, double dim) {
   return std::min(edge, std::ceil(dim / kMinTileEdge) * kMinTileEdge);
 }
 
-GemmEfficiency with_tile(const GemmShape& s, const DeviceCompute& d, GemmTile largest) {
+GemmEfficiency with_tile(const GemmShape& s, const DeviceCompute& d, GemmTile largest, double best) {
   const GemmTile tile{tile_edge(largest.m, s.m), tile_edge(largest.n, s.n)};
   GemmEfficiency e;
   e.tile = tile;
@@ -36,7 +36,7 @@ GemmEfficiency with_tile(const GemmShape& s, const DeviceCompute& d, GemmTile la
   e.waves = std::ceil(e.tiles / d.compute_units);
   e.wave_efficiency = wave_efficiency(e.tiles, d.compute_units);
   e.tile_efficiency = s.m * s.n * s.batch / (e.tiles * tile.m * tile.n);
-  e.efficiency = d.gemm_efficiency * e.wave_efficiency * e.tile_efficiency;
+  e.efficiency = best * e.wave_efficiency * e.tile_efficiency;
   return e;
 }
 
@@ -49,7 +49,7 @@ double compute_time_s(const Operator& op, const PassCost& c, Pass pass, const De
   switch (op.kind) {
     case OpKind::gemm:
       return c.executed_flops /
-             (matrix_peak_flops(d, op.precision) * gemm_efficiency(*c.gemm, d).efficiency);
+             (matrix_peak_flops(d, op.precision) * gemm_efficiency(*c.gemm, d, op.precision).efficiency);
     case OpKind::attention:
       return c.executed_flops /
              (matrix_peak_flops(d, op.precision) * attention_efficiency(*op.attention, pass, d));
@@ -73,10 +73,15 @@ double matrix_peak_flops(const DeviceCompute& d, Precision p) {
   return *peak;
 }
 
-GemmEfficiency gemm_efficiency(const GemmShape& shape, const DeviceCompute& device) {
+GemmEfficiency gemm_efficiency(const GemmShape& shape, const DeviceCompute& device,
+                               Precision precision) {
+  // The best case is the measured MAMF fraction of that precision (FP8 where measured).
+  const double best = precision == Precision::fp8 && device.fp8_gemm_efficiency
+                          ? *device.fp8_gemm_efficiency
+                          : device.gemm_efficiency;
   const GemmTile tile = device.tile;
-  const GemmEfficiency a = with_tile(shape, device, tile);
-  const GemmEfficiency b = with_tile(shape, device, {tile.n, tile.m});
+  const GemmEfficiency a = with_tile(shape, device, tile, best);
+  const GemmEfficiency b = with_tile(shape, device, {tile.n, tile.m}, best);
   return b.efficiency > a.efficiency ? b : a;
 }
 

@@ -65,7 +65,7 @@ StageContents stage_contents(const ModelSpec& model, const ParallelPlan& plan, c
 // Weights, gradients and optimizer state of one rank under its ZeRO stage.
 void add_model_state(MemoryBreakdown& b, const StageContents& c, const ParallelPlan& plan,
                      const StateBytes& per_param) {
-  const double dense_ranks = static_cast<double>(plan.dp) * plan.cp;
+  const double dense_ranks = static_cast<double>(plan.shard_group()) * plan.cp;
   const double expert_ranks = dense_ranks / plan.ep;
   auto state = [&](double bytes_per_param, bool sharded) {
     const double dense = c.dense_params * bytes_per_param,

@@ -32,7 +32,7 @@ void BM_AllReduce1GiB(benchmark::State& state) {
   const int gpus = static_cast<int>(state.range(0));
   const auto& system = *catalog().find_system("dgx-h100");
   const auto cluster = topology::build_cluster(catalog(), system, {gpus / 8, {}, 1}, system.fabric);
-  collective::CommSpec spec{collective::Op::all_reduce, 1024.0 * 1024 * 1024, {}};
+  collective::CommSpec spec{collective::Op::all_reduce, 1024.0 * 1024 * 1024, {}, {}};
   for (int r = 0; r < gpus; ++r) spec.ranks.push_back(r);
   const auto env = collective::collective_env(system, *catalog().find_device(system.device));
   for (auto _ : state) {

@@ -9,7 +9,7 @@ NetworkRunner::NetworkRunner(engine::Engine& engine, network::Network& network, 
     : engine_(engine), network_(network), planner_(planner), algorithm_(algorithm) {}
 
 std::shared_ptr<const CollectivePlan> NetworkRunner::plan_for(const CommSpec& spec) {
-  auto key = std::make_tuple(spec.op, spec.bytes, spec.ranks);
+  auto key = std::make_tuple(spec.op, spec.bytes, spec.ranks, spec.replicas);
   if (auto it = cache_.find(key); it != cache_.end()) return it->second;
   std::optional<Algorithm> forced;
   if (algorithm_) {

@@ -145,6 +145,27 @@ CollectivePlan Planner::price(const std::vector<std::vector<Routed>>& stages, Al
   return plan;
 }
 
+FlowSet Planner::replicate(const FlowSet& set, const std::vector<int>& offsets) {
+  if (offsets.empty()) return set;
+  FlowSet out = set;
+  out.pairs.clear();
+  out.pairs.reserve(set.pairs.size() * offsets.size());
+  for (int o : offsets)
+    for (const auto& [a, b] : set.pairs) out.pairs.emplace_back(a + o, b + o);
+  return out;
+}
+
+// Replica groups whose flows share no link with each other move at the representative's rate
+// (max-min gives symmetric groups on disjoint links equal shares), so only the representative's
+// links need carrying: the replicas of a tensor-parallel all-gather sit on other nodes' NVLinks.
+// Where replicas do share links (spines, a NIC serving two GPUs, a PCIe uplink) all are kept.
+Planner::Routed Planner::route_folded(const FlowSet& set, const std::vector<int>& offsets) {
+  if (offsets.size() <= 1) return route(replicate(set, offsets));
+  Routed one = route(set);
+  Routed all = route(replicate(set, offsets));
+  return all.links.size() == one.links.size() * offsets.size() ? one : all;
+}
+
 CollectivePlan Planner::plan(const CommSpec& spec, std::optional<Algorithm> algorithm) {
   if (spec.ranks.size() < 2 || spec.bytes <= 0) return {};
   const auto candidates = algorithm ? std::vector<Algorithm>{*algorithm}
@@ -154,7 +175,7 @@ CollectivePlan Planner::plan(const CommSpec& spec, std::optional<Algorithm> algo
     std::vector<std::vector<Routed>> routed;
     for (const auto& stage : schedule(spec, a, cluster_)) {
       routed.emplace_back();
-      for (const auto& set : stage.sets) routed.back().push_back(route(set));
+      for (const auto& set : stage.sets) routed.back().push_back(route_folded(set, spec.replicas));
     }
     const bool protocols = env_.nccl && a != Algorithm::nvls;
     for (Protocol p : protocols ? std::vector<Protocol>{Protocol::ll, Protocol::ll128, Protocol::simple}

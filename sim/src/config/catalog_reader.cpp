@@ -86,6 +86,7 @@ void read_compute_units(const Node& n, DeviceSpec& d, const CatalogReadOptions& 
 void read_efficiency(const Node& n, DeviceSpec& d, const CatalogReadOptions& o) {
   MapReader m(n);
   d.gemm_efficiency = as_number(m.require("gemm", "the best-case GEMM fraction of peak"), 0, 1, true);
+  if (auto f = m.get("gemm_fp8")) d.gemm_fp8_efficiency = as_number(*f, 0, 1, true);
   d.hbm_efficiency = as_number(m.require("hbm", "the achievable fraction of memory bandwidth"), 0, 1, true);
   d.efficiency_source = read_source(m, o);
   m.finish();

@@ -123,6 +123,12 @@ void check_plan(const PlanInput& in, Scenario& s) {
   check_batch(in, s);
   auto& p = s.plan;
   p.zero = with_default(in.zero, 0, "zero", "default: plain data-parallel all-reduce", s.notes);
+  if (in.zero_shard) {
+    if (p.dp % *in.zero_shard != 0)
+      in.at("zero_shard").fail(fmt::format("expected a divisor of dp = {}, found zero_shard = {}", p.dp, *in.zero_shard));
+    if (p.zero == 0) in.at("zero_shard").fail("expected zero >= 1 with zero_shard, found zero = 0");
+    p.zero_shard = *in.zero_shard;
+  }
   p.sequence_parallel = in.sequence_parallel.value_or(p.tp > 1);
   if (!in.sequence_parallel)
     s.notes.push_back(fmt::format("parallelism.sequence_parallel = {} (default: on when tp > 1, "

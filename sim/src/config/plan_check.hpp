@@ -14,7 +14,7 @@ struct PlanInput {
   explicit PlanInput(Node n) : node(std::move(n)) {}
   Node node;                           // the `parallelism` mapping
   std::map<std::string, Node> given;   // each key the file set, to point errors at it
-  std::optional<int> tp, pp, dp, cp, ep, vpp, micro_batch, zero;
+  std::optional<int> tp, pp, dp, cp, ep, vpp, micro_batch, zero, zero_shard;
   std::optional<models::Schedule> schedule;
   std::optional<bool> sequence_parallel;
   std::optional<models::Recompute> recompute;

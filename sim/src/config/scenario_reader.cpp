@@ -4,6 +4,7 @@
 #include <fmt/ranges.h>
 
 #include "catalog_reader.hpp"
+#include "scenario_document.hpp"
 #include "dtsim/sim/config/loader.hpp"
 #include "model_reader.hpp"
 #include "plan_check.hpp"
@@ -28,11 +29,21 @@ void read_training(const Node& n, Scenario& s) {
   if (auto p = m.get("precision"))
     t.precision = as_choice<Precision>(*p, {{"bf16", Precision::bf16}, {"fp16", Precision::fp16},
                                             {"fp8", Precision::fp8}, {"fp32", Precision::fp32}});
+  if (auto f = m.get("flash_attention")) s.execution.flash_attention = as_bool(*f);
+  m.finish();
+}
+
+void read_simulation(const Node& n, Execution& x) {
+  MapReader m(n);
+  using N = Execution::Network;
+  if (auto v = m.get("network"))
+    x.network = as_choice<N>(*v, {{"flow", N::flow}, {"analytical", N::analytical}, {"ideal", N::ideal}});
+  if (auto v = m.get("fold")) x.fold = as_bool(*v);
   m.finish();
 }
 
 // Reads what the file says; check_plan() derives dp and fills the rest.
-PlanInput read_parallelism(const Node& n) {
+PlanInput read_parallelism(const Node& n, Execution& exec) {
   MapReader m(n);
   PlanInput in(n);
   auto read_degree = [&](std::string_view key, std::optional<int>& into) {
@@ -62,6 +73,14 @@ PlanInput read_parallelism(const Node& n) {
     in.recompute = as_choice<Recompute>(*r, {{"none", Recompute::none},
                                              {"selective", Recompute::selective},
                                              {"full", Recompute::full}});
+  if (auto z = m.get("zero_shard")) {
+    in.zero_shard = static_cast<int>(as_int(*z, 1, 1 << 24));
+    in.given.emplace("zero_shard", *z);
+  }
+  if (auto v = m.get("tp_comm_overlap")) exec.tp_comm_overlap = as_bool(*v);
+  if (auto v = m.get("overlap_grad_reduce")) exec.overlap_grad_reduce = as_bool(*v);
+  if (auto v = m.get("overlap_param_gather")) exec.overlap_param_gather = as_bool(*v);
+  if (auto v = m.get("bucket_size")) exec.bucket_params = as_quantity(*v, Dimension::count);
   if (auto l = m.get("layers")) {
     in.given.emplace("layers", *l);
     for (const auto& e : l->list()) in.layers.push_back(static_cast<int>(as_int(e, 1, 1 << 20)));
@@ -163,6 +182,10 @@ void check_precision(const Node& training, const Scenario& s) {
 Scenario load_scenario(const std::string& path, const std::vector<std::string>& overrides) {
   Document doc = Document::from_file(path);
   for (const auto& o : overrides) doc.apply_override(o);
+  return scenario_from(doc, path);
+}
+
+Scenario scenario_from(const Document& doc, const std::string& path) {
   MapReader m(doc.root());
   Scenario s;
   s.file = path;
@@ -176,7 +199,8 @@ Scenario load_scenario(const std::string& path, const std::vector<std::string>& 
   s.model = resolve_model(m.require("model", "a zoo model name or an inline definition"), zoo);
   const Node training = m.require("training", "global_batch, seq_len, tokens, precision");
   read_training(training, s);
-  const PlanInput plan = read_parallelism(m.require("parallelism", "tp, pp and the other degrees"));
+  const PlanInput plan = read_parallelism(m.require("parallelism", "tp, pp and the other degrees"), s.execution);
+  if (auto sim = m.get("simulation")) read_simulation(*sim, s.execution);
   read_cluster(m.require("cluster", "the system and its size"), s.catalog, s.cluster);
   m.finish();
   check_precision(training, s);

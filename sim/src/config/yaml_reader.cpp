@@ -62,6 +62,13 @@ Document Document::from_text(std::string_view text, std::string label) {
   return d;
 }
 
+Document Document::assembled(YAML::Node root, const Document& source) {
+  Document d;
+  d.root_ = std::move(root);
+  d.origin_ = source.origin_;
+  return d;
+}
+
 void Document::apply_override(const std::string& assignment) {
   const std::string label = "--set '" + assignment + "'";
   const auto eq = assignment.find('=');

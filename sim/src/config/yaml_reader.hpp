@@ -32,6 +32,8 @@ class Document {
   // Parses a file; malformed YAML, a missing file and an empty file are ConfigErrors.
   static Document from_file(const std::string& path);
   static Document from_text(std::string_view text, std::string label);
+  // A document assembled from nodes of `source` (they keep their positions in its file).
+  static Document assembled(YAML::Node root, const Document& source);
 
   // Applies "key.path=value" (value parsed as YAML) to the tree.
   void apply_override(const std::string& assignment);

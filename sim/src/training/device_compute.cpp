@@ -12,6 +12,7 @@ models::DeviceCompute device_compute(const topology::DeviceSpec& d) {
   c.fp8_flops_per_s = pk.fp8;
   c.vector_flops_per_s = pk.fp32;
   c.gemm_efficiency = d.gemm_efficiency;
+  c.fp8_gemm_efficiency = d.gemm_fp8_efficiency;
   c.hbm_bytes_per_s = d.mem_bw_bytes_per_s;
   c.hbm_efficiency = d.hbm_efficiency;
   c.compute_units = d.compute_units;

@@ -1,10 +1,13 @@
 #include "dtsim/sim/training/step_builder.hpp"
 
+#include <algorithm>
 #include <map>
+#include <set>
 #include <stdexcept>
 #include <string>
-#include <utility>
+#include <tuple>
 
+#include "dtsim/sim/training/device_compute.hpp"
 #include "dtsim/sim/training/pipeline_schedule.hpp"
 #include "dtsim/sim/training/rank_layout.hpp"
 
@@ -14,158 +17,420 @@ namespace {
 using collective::CommSpec;
 using collective::Op;
 
+// Groups a collective runs over; each varies one part of the rank coordinates.
+enum class Group : std::uint8_t { tp, cp, ep, pp, dp, shard, replica, embedding };
+
+Category category_of(Group g) {
+  switch (g) {
+    case Group::tp: return Category::tp_comm;
+    case Group::cp: return Category::cp_comm;
+    case Group::ep: return Category::ep_comm;
+    case Group::pp: return Category::pp_comm;
+    default: return Category::dp_comm;
+  }
+}
+
+struct RankState {
+  RankCoord coord;
+  int rank = 0;
+  StreamId compute = 0, tp_side = 0, cp_side = 0, pp_send = 0, dp_gather = 0, dp_reduce = 0;
+  std::vector<WorkItem> order;
+  std::size_t next = 0;
+  std::vector<TaskId> carry;                // dependencies of the next compute-stream task
+  std::map<int, TaskId> handles;            // async collectives of the program being emitted
+  std::map<std::pair<Group, int>, int> seq;  // collectives issued, per group and peer
+  double bucket = 0;                        // gradient parameters not yet in a reduction
+  std::vector<TaskId> reductions;           // every gradient collective the optimizer waits on
+  std::map<int, TaskId> layer_gather;       // ZeRO 1/2: layer -> its bucket's parameter gather
+};
+
 class Builder {
  public:
-  Builder(const config::Scenario& s, const StepCosts& c)
-      : p_(s.plan), c_(c), layout_(s.plan), m_(s.plan.micro_batches(s.training)) {
-    // Chunk g starts at layer first_layer_[g].
+  Builder(const config::Scenario& s, const StepInputs& in)
+      : s_(s), p_(s.plan), x_(s.execution), in_(in), layout_(s.plan),
+        m_(static_cast<int>(s.plan.micro_batches(s.training))) {
     int first = 0;
     for (int layers : p_.chunk_layers) {
       first_layer_.push_back(first);
       first += layers;
     }
+    bucket_params_ = x_.bucket_params > 0 ? x_.bucket_params : std::max(40e6, 1e6 * p_.dp);
   }
 
   StepGraph build() {
-    for (int stage = 0; stage < p_.pp; ++stage) g_.add_stream(rank_of(stage), StreamKind::compute);
-    for (int stage = 0; stage < p_.pp; ++stage) g_.add_stream(rank_of(stage), StreamKind::pp_send);
-    for (int stage = 0; stage < p_.pp; ++stage) g_.add_stream(rank_of(stage), StreamKind::dp_comm);
-    // Stages are built in schedule order item by item across stages, so that every transfer a
-    // task depends on exists when the task is added.
-    std::vector<std::vector<WorkItem>> orders;
-    for (int stage = 0; stage < p_.pp; ++stage)
-      orders.push_back(stage_schedule(p_.schedule, p_.pp, stage, static_cast<int>(m_), p_.vpp));
-    std::vector<std::size_t> next(p_.pp, 0);
+    make_ranks();
+    if (p_.zero >= 1 && p_.zero < 3 && x_.overlap_param_gather)
+      for (auto& r : ranks_) gather_parameters_ahead(r);
     for (bool progress = true; progress;) {
       progress = false;
-      for (int stage = 0; stage < p_.pp; ++stage) {
-        while (next[stage] < orders[stage].size() && inputs_ready(stage, orders[stage][next[stage]])) {
-          add_item(stage, orders[stage][next[stage]++]);
+      for (auto& r : ranks_)
+        while (r.next < r.order.size() && ready(r, r.order[r.next])) {
+          emit_item(r, r.order[r.next++]);
           progress = true;
         }
-      }
     }
-    for (int stage = 0; stage < p_.pp; ++stage)
-      if (next[stage] != orders[stage].size())
-        throw std::logic_error("pipeline schedule deadlocks: stage " + std::to_string(stage) +
-                               " waits for a transfer that is never sent");
-    for (int stage = 0; stage < p_.pp; ++stage) {
-      add_gradient_sync(stage);
-      add_step_end(stage);
-    }
+    for (const auto& r : ranks_)
+      if (r.next != r.order.size())
+        throw std::logic_error("pipeline schedule deadlocks at stage " + std::to_string(r.coord.pp));
+    for (auto& r : ranks_) finish_gradients(r);
+    for (auto& r : ranks_) optimizer_and_gather(r);
+    for (auto& r : ranks_) close(r);
     return std::move(g_);
   }
 
  private:
-  int rank_of(int stage) const { return layout_.rank({0, 0, 0, stage}); }
-  StreamId compute(int stage) const { return stage; }
-  StreamId sender(int stage) const { return p_.pp + stage; }
-  StreamId dp_stream(int stage) const { return 2 * p_.pp + stage; }
-  int global_chunk(int stage, int chunk) const { return chunk * p_.pp + stage; }
+  // --- ranks and streams -------------------------------------------------------------------
+  void make_ranks() {
+    for (int s = 0; s < p_.pp; ++s)
+      for (int d = 0; d < (x_.fold ? 1 : p_.dp); ++d)
+        for (int c = 0; c < (x_.fold ? 1 : p_.cp); ++c)
+          for (int t = 0; t < (x_.fold ? 1 : p_.tp); ++t) {
+            RankState r;
+            r.coord = {t, c, d, s};
+            r.rank = layout_.rank(r.coord);
+            r.compute = g_.add_stream(r.rank, StreamKind::compute);
+            r.tp_side = g_.add_stream(r.rank, StreamKind::tp_comm);
+            r.cp_side = g_.add_stream(r.rank, StreamKind::cp_comm);
+            r.pp_send = g_.add_stream(r.rank, StreamKind::pp_send);
+            r.dp_gather = g_.add_stream(r.rank, StreamKind::dp_gather);
+            r.dp_reduce = g_.add_stream(r.rank, StreamKind::dp_comm);
+            r.order = stage_schedule(p_.schedule, p_.pp, s, m_, p_.vpp);
+            ranks_.push_back(std::move(r));
+          }
+  }
+
+  // --- groups ----------------------------------------------------------------------------
+  // The ranks of r's group, and the offsets of the groups folded into it.
+  std::vector<int> members(Group g, const RankCoord& c, int peer_stage) const {
+    std::vector<int> out;
+    auto with = [&](RankCoord x) { out.push_back(layout_.rank(x)); };
+    const int zs = p_.shard_group();
+    switch (g) {
+      case Group::tp: for (int t = 0; t < p_.tp; ++t) with({t, c.cp, c.dp, c.pp}); break;
+      case Group::cp: for (int k = 0; k < p_.cp; ++k) with({c.tp, k, c.dp, c.pp}); break;
+      case Group::ep:
+        for (int k = 0; k < p_.ep; ++k) with({c.tp, c.cp, c.dp / p_.ep * p_.ep + k, c.pp});
+        break;
+      case Group::dp: for (int d = 0; d < p_.dp; ++d) with({c.tp, c.cp, d, c.pp}); break;
+      case Group::shard: for (int d = 0; d < zs; ++d) with({c.tp, c.cp, c.dp / zs * zs + d, c.pp}); break;
+      case Group::replica:
+        for (int d = c.dp % zs; d < p_.dp; d += zs) with({c.tp, c.cp, d, c.pp});
+        break;
+      case Group::pp:
+      case Group::embedding:
+        with(c);
+        with({c.tp, c.cp, c.dp, peer_stage});
+        break;
+    }
+    return out;
+  }
+
+  // Offsets of every group of kind g in r's stage, relative to r's group (folding only).
+  const std::vector<int>& replicas(Group g, const RankState& r) {
+    auto key = std::make_pair(g, r.coord.pp);
+    if (auto it = replicas_.find(key); it != replicas_.end()) return it->second;
+    std::set<int> offsets;
+    const int zs = p_.shard_group();
+    for (int d = 0; d < p_.dp; ++d)
+      for (int c = 0; c < p_.cp; ++c)
+        for (int t = 0; t < p_.tp; ++t) {
+          RankCoord x{t, c, d, r.coord.pp};
+          // Every group of kind g in the stage, named by its member in r's position within it.
+          RankCoord rep = x;
+          switch (g) {
+            case Group::tp: rep.tp = r.coord.tp; break;
+            case Group::cp: rep.cp = r.coord.cp; break;
+            case Group::dp: rep.dp = r.coord.dp; break;
+            case Group::ep: rep.dp = d / p_.ep * p_.ep + r.coord.dp % p_.ep; break;
+            case Group::shard: rep.dp = d / zs * zs + r.coord.dp % zs; break;
+            case Group::replica: rep.dp = d % zs + r.coord.dp / zs * zs; break;
+            default: break;
+          }
+          offsets.insert(layout_.rank(rep) - r.rank);
+        }
+    return replicas_[key] = std::vector<int>(offsets.begin(), offsets.end());
+  }
+
+  // The member task of r in collective `op` over group g (created by its first member).
+  TaskId collective(RankState& r, Group g, Op op, double bytes, StreamId stream,
+                    std::vector<TaskId> deps, int peer_stage = -1) {
+    auto ranks = members(g, r.coord, peer_stage);
+    const int instance = *std::min_element(ranks.begin(), ranks.end());
+    const int n = r.seq[{g, instance}]++;
+    auto key = std::make_tuple(g, instance, n);
+    auto it = ops_.find(key);
+    if (it == ops_.end()) {
+      CommSpec spec{op, bytes, std::move(ranks), {}};
+      if (x_.fold) spec.replicas = replicas(g, r);
+      it = ops_.emplace(key, g_.add_comm_op(category_of(g), std::move(spec))).first;
+    }
+    return g_.add_member(it->second, stream, std::move(deps));
+  }
+
+  // --- work items ------------------------------------------------------------------------
+  int global_chunk(const RankState& r, int chunk) const { return chunk * p_.pp + r.coord.pp; }
   int last_chunk() const { return p_.chunks() - 1; }
+  int stage_of_chunk(int g) const { return g % p_.pp; }
 
-  bool inputs_ready(int stage, const WorkItem& w) const {
-    const int g = global_chunk(stage, w.chunk);
-    if (w.pass == Pass::forward) return g == 0 || sent_fwd_.count({w.micro_batch, g - 1});
-    return g == last_chunk() || sent_bwd_.count({w.micro_batch, g + 1});
+  bool ready(const RankState& r, const WorkItem& w) const {
+    const int g = global_chunk(r, w.chunk);
+    if (w.pass == Pass::forward) return g == 0 || received_.count({r.rank, w.micro_batch, g, true});
+    return g == last_chunk() || received_.count({r.rank, w.micro_batch, g, false});
   }
 
-  // Appends a compute task; the first task of a pass carries the pass's input dependency.
-  void compute_task(int stage, Category cat, double seconds, std::vector<TaskId>& deps) {
-    last_ = g_.add_compute(compute(stage), cat, seconds, std::move(deps));
-    deps.clear();
-  }
-
-  void tp_collectives(int stage) {
-    if (p_.tp == 1) return;
-    const auto group = layout_.tp_group({0, 0, 0, stage});
-    // Attention and MLP blocks: one all-reduce each, or with sequence parallelism an all-gather
-    // before and a reduce-scatter after (the same volume).
-    const std::vector<Op> ops = p_.sequence_parallel
-        ? std::vector<Op>{Op::all_gather, Op::reduce_scatter, Op::all_gather, Op::reduce_scatter}
-        : std::vector<Op>{Op::all_reduce, Op::all_reduce};
-    for (Op op : ops)
-      last_ = g_.add_comm({compute(stage)}, Category::tp_comm, CommSpec{op, c_.tp_bytes, group})[0];
-  }
-
-  void send(int stage, int to_stage, std::map<std::pair<int, int>, TaskId>& sent, int mb, int g) {
-    CommSpec spec{Op::send_recv, c_.pp_bytes, {rank_of(stage), rank_of(to_stage)}};
-    sent[{mb, g}] = g_.add_comm({sender(stage)}, Category::pp_comm, spec, {last_})[0];
-  }
-
-  void add_item(int stage, const WorkItem& w) {
-    const int g = global_chunk(stage, w.chunk);
-    const int first = first_layer_[g];
-    const int count = p_.chunk_layers[g];
-    std::vector<TaskId> deps;
-    if (w.pass == Pass::forward) {
-      if (g > 0) deps.push_back(sent_fwd_.at({w.micro_batch, g - 1}));
+  void emit_item(RankState& r, const WorkItem& w) {
+    const int g = global_chunk(r, w.chunk);
+    const bool fwd = w.pass == Pass::forward;
+    if (auto it = received_.find({r.rank, w.micro_batch, g, fwd}); it != received_.end())
+      r.carry.push_back(it->second);
+    const int first = first_layer_[g], count = p_.chunk_layers[g];
+    const bool last_backward = !fwd && w.micro_batch == m_ - 1;
+    if (fwd) {
+      if (g == 0) emit(r, in_.embedding.forward);
       for (int l = first; l < first + count; ++l) {
-        compute_task(stage, Category::compute, c_.layers[l].forward_s, deps);
-        tp_collectives(stage);
+        if (p_.zero == 3) gather_layer(r, in_.layers[l].params + in_.layers[l].expert_params);
+        else if (w.micro_batch == 0)
+          if (auto it = r.layer_gather.find(l); it != r.layer_gather.end()) r.carry.push_back(it->second);
+        emit(r, in_.layers[l].forward);
       }
-      if (g == last_chunk()) compute_task(stage, Category::compute, c_.logits_forward_s, deps);
-      else send(stage, (g + 1) % p_.pp, sent_fwd_, w.micro_batch, g);
+      if (g == last_chunk()) emit(r, in_.head.forward);
+      else send(r, w.micro_batch, g + 1, true);
     } else {
-      if (g < last_chunk()) deps.push_back(sent_bwd_.at({w.micro_batch, g + 1}));
-      if (g == last_chunk()) compute_task(stage, Category::compute, c_.logits_backward_s, deps);
+      if (g == last_chunk()) emit(r, in_.head.backward);
       for (int l = first + count - 1; l >= first; --l) {
-        if (c_.layers[l].recompute_s > 0)
-          compute_task(stage, Category::recompute, c_.layers[l].recompute_s, deps);
-        compute_task(stage, Category::compute, c_.layers[l].backward_s, deps);
-        tp_collectives(stage);
+        const auto& layer = in_.layers[l];
+        if (p_.zero == 3) gather_layer(r, layer.params + layer.expert_params);
+        emit(r, layer.backward);
+        if (p_.zero == 3) reduce_layer(r, layer.params + layer.expert_params);
+        else if (last_backward) add_gradients(r, layer.params + layer.expert_params);
       }
-      if (g > 0) send(stage, (g - 1 + p_.pp) % p_.pp, sent_bwd_, w.micro_batch, g);
+      if (g == 0) {
+        emit(r, in_.embedding.backward);
+        if (last_backward && p_.zero < 3) add_gradients(r, in_.embedding.params);
+      }
+      if (g == last_chunk() && last_backward && p_.zero < 3) add_gradients(r, in_.head.params);
+      if (last_backward && p_.zero < 3 && x_.overlap_grad_reduce) flush_bucket(r);
+      if (g > 0) send(r, w.micro_batch, g - 1, false);
     }
   }
 
-  // Gradients are reduced over the data-parallel group after the last backward; ZeRO >= 1
-  // reduce-scatters them, updates the local shard and all-gathers the parameters.
-  void add_gradient_sync(int stage) {
-    const double params = c_.stage_params[stage];
-    const auto group = layout_.dp_group({0, 0, 0, stage});
-    const double grads = params * c_.grad_bytes_per_param;
-    if (p_.zero == 0) {
-      const TaskId ar = g_.add_comm({dp_stream(stage)}, Category::dp_comm,
-                                    CommSpec{Op::all_reduce, grads, group}, {last_of(stage)})[0];
-      g_.add_compute(compute(stage), Category::optimizer, params * c_.optimizer_s_per_param, {ar});
+  TaskId last_compute(const RankState& r) const {
+    const auto& tasks = g_.streams()[r.compute].tasks;
+    return tasks.empty() ? -1 : tasks.back();
+  }
+
+  void emit(RankState& r, const Program& program) {
+    r.handles.clear();
+    for (const auto& step : program) {
+      switch (step.kind) {
+        case Step::Kind::compute:
+          g_.add_compute(r.compute, step.category, step.seconds, std::exchange(r.carry, {}));
+          break;
+        case Step::Kind::comm: {
+          const auto [group, op] = exchange(step.exchange);
+          if (step.async) {
+            std::vector<TaskId> deps = std::exchange(r.carry, {});
+            if (const TaskId t = last_compute(r); t >= 0) deps.push_back(t);
+            const StreamId side = group == Group::cp ? r.cp_side : r.tp_side;
+            r.handles[step.handle] = collective(r, group, op, step.bytes, side, std::move(deps));
+          } else {
+            collective(r, group, op, step.bytes, r.compute, std::exchange(r.carry, {}));
+          }
+          break;
+        }
+        case Step::Kind::join:
+          r.carry.push_back(r.handles.at(step.handle));
+          break;
+      }
+    }
+  }
+
+  static std::pair<Group, Op> exchange(Exchange e) {
+    switch (e) {
+      case Exchange::tp_all_gather: return {Group::tp, Op::all_gather};
+      case Exchange::tp_reduce_scatter: return {Group::tp, Op::reduce_scatter};
+      case Exchange::tp_all_reduce: return {Group::tp, Op::all_reduce};
+      case Exchange::ep_all_to_all: return {Group::ep, Op::all_to_all};
+      case Exchange::cp_all_gather: return {Group::cp, Op::all_gather};
+      case Exchange::cp_reduce_scatter: return {Group::cp, Op::reduce_scatter};
+    }
+    return {Group::tp, Op::all_gather};
+  }
+
+  // Activations forward (or gradients backward) to the rank holding chunk `to`.
+  void send(RankState& r, int mb, int to, bool forward) {
+    const int peer_stage = stage_of_chunk(to);
+    const double bytes = static_cast<double>(p_.micro_batch) * s_.training.seq_len / p_.cp *
+                         static_cast<double>(s_.model.hidden) * 2 / p_.tp;
+    std::vector<TaskId> deps;
+    if (const TaskId t = last_compute(r); t >= 0) deps.push_back(t);
+    // Sender and receiver are different ranks, but one transfer: key it on the sender alone.
+    CommSpec spec{Op::send_recv, bytes, members(Group::pp, r.coord, peer_stage), {}};
+    if (x_.fold) spec.replicas = replicas(Group::pp, r);
+    const TaskId t = g_.add_member(g_.add_comm_op(Category::pp_comm, std::move(spec)), r.pp_send, deps);
+    const int receiver = layout_.rank({r.coord.tp, r.coord.cp, r.coord.dp, peer_stage});
+    received_[{receiver, mb, to, forward}] = t;
+  }
+
+  // --- data parallelism ------------------------------------------------------------------
+  double grad_bytes(double params) const { return params * in_.grad_bytes_per_param; }
+  double param_bytes(double params) const { return params * in_.param_bytes_per_param; }
+
+  void add_gradients(RankState& r, double params) {
+    r.bucket += params;
+    if (x_.overlap_grad_reduce && r.bucket >= bucket_params_) flush_bucket(r);
+  }
+
+  void flush_bucket(RankState& r) {
+    if (r.bucket <= 0 || p_.dp == 1) {
+      r.bucket = 0;
       return;
     }
-    const TaskId rs = g_.add_comm({dp_stream(stage)}, Category::dp_comm,
-                                  CommSpec{Op::reduce_scatter, grads, group}, {last_of(stage)})[0];
-    const TaskId opt = g_.add_compute(compute(stage), Category::optimizer,
-                                      params / p_.dp * c_.optimizer_s_per_param, {rs});
-    g_.add_comm({dp_stream(stage)}, Category::dp_comm,
-                CommSpec{Op::all_gather, params * c_.param_bytes_per_param, group}, {opt});
-  }
-
-  TaskId last_of(int stage) const { return g_.streams()[compute(stage)].tasks.back(); }
-
-  // A zero-length task closing the compute stream once every stream of the rank is done, so
-  // that the rank's trailing idle time is charged to what it waited for (say, the parameter
-  // all-gather) rather than to the bubble.
-  void add_step_end(int stage) {
+    const Op op = p_.zero == 0 ? Op::all_reduce : Op::reduce_scatter;
     std::vector<TaskId> deps;
-    for (StreamId s : {sender(stage), dp_stream(stage)})
-      if (!g_.streams()[s].tasks.empty()) deps.push_back(g_.streams()[s].tasks.back());
-    g_.add_compute(compute(stage), Category::compute, 0, std::move(deps));
+    if (const TaskId t = last_compute(r); t >= 0) deps.push_back(t);
+    r.reductions.push_back(collective(r, Group::dp, op, grad_bytes(r.bucket), r.dp_reduce, deps));
+    r.bucket = 0;
   }
 
+  // ZeRO 3: gather a layer's parameters over the shard group one layer ahead of its use.
+  void gather_layer(RankState& r, double params) {
+    if (p_.shard_group() == 1) return;
+    std::vector<TaskId> deps;
+    const auto& computed = g_.streams()[r.compute].tasks;
+    if (computed.size() >= 2) deps.push_back(computed[computed.size() - 2]);  // prefetch depth 1
+    r.carry.push_back(collective(r, Group::shard, Op::all_gather, param_bytes(params), r.dp_gather, deps));
+  }
+
+  void reduce_layer(RankState& r, double params) {
+    if (p_.shard_group() == 1) return;
+    std::vector<TaskId> deps;
+    if (const TaskId t = last_compute(r); t >= 0) deps.push_back(t);
+    r.reductions.push_back(collective(r, Group::shard, Op::reduce_scatter, grad_bytes(params), r.dp_reduce, deps));
+  }
+
+  double stage_params(const RankState& r) const {
+    double params = 0;
+    for (int c = r.coord.pp; c < p_.chunks(); c += p_.pp)
+      for (int l = first_layer_[c]; l < first_layer_[c] + p_.chunk_layers[c]; ++l)
+        params += in_.layers[l].params + in_.layers[l].expert_params;
+    if (r.coord.pp == 0) params += in_.embedding.params;
+    if (r.coord.pp == p_.pp - 1) params += in_.head.params;
+    return params;
+  }
+
+  // ZeRO 1/2 with overlap_param_gather: the stage's parameters are gathered bucket by bucket in
+  // forward order at the start of the step, each layer's first forward waiting for its bucket.
+  void gather_parameters_ahead(RankState& r) {
+    if (p_.dp == 1) return;
+    double bucket = 0;
+    std::vector<int> waiting;
+    auto issue = [&] {
+      if (bucket <= 0) return;
+      const TaskId t = collective(r, Group::dp, Op::all_gather, param_bytes(bucket), r.dp_gather, {});
+      for (int l : waiting) r.layer_gather[l] = t;
+      bucket = 0;
+      waiting.clear();
+    };
+    for (int c = r.coord.pp; c < p_.chunks(); c += p_.pp)
+      for (int l = first_layer_[c]; l < first_layer_[c] + p_.chunk_layers[c]; ++l) {
+        bucket += in_.layers[l].params + in_.layers[l].expert_params;
+        waiting.push_back(l);
+        if (bucket >= bucket_params_) issue();
+      }
+    if (r.coord.pp == 0) bucket += in_.embedding.params;
+    if (r.coord.pp == p_.pp - 1) bucket += in_.head.params;
+    issue();
+  }
+
+  void finish_gradients(RankState& r) {
+    if (p_.zero < 3) {
+      if (!x_.overlap_grad_reduce) r.bucket = stage_params(r);
+      flush_bucket(r);
+    } else if (p_.dp > p_.shard_group()) {
+      // HSDP: the shards' gradients are all-reduced across shard groups once.
+      std::vector<TaskId> deps = r.reductions;
+      if (const TaskId t = last_compute(r); t >= 0) deps.push_back(t);
+      r.reductions.push_back(collective(r, Group::replica, Op::all_reduce,
+                                        grad_bytes(stage_params(r) / p_.shard_group()), r.dp_reduce, deps));
+    }
+    // Tied embeddings: the first stage's embedding and the last stage's copy of it sum their
+    // gradients (Megatron-LM's embedding group).
+    if (s_.model.tied_embeddings && p_.pp > 1 && (r.coord.pp == 0 || r.coord.pp == p_.pp - 1)) {
+      const int peer = r.coord.pp == 0 ? p_.pp - 1 : 0;
+      const double params = static_cast<double>(s_.model.vocab) * static_cast<double>(s_.model.hidden) / p_.tp;
+      std::vector<TaskId> deps;
+      if (const TaskId t = last_compute(r); t >= 0) deps.push_back(t);
+      r.reductions.push_back(
+          collective(r, Group::embedding, Op::all_reduce, grad_bytes(params), r.dp_reduce, deps, peer));
+    }
+  }
+
+  void optimizer_and_gather(RankState& r) {
+    const double params = stage_params(r);
+    const double local = p_.zero >= 1 ? params / p_.shard_group() : params;
+    const auto adam = models::optimizer_operator(local, in_.grad_bytes_per_param);
+    const TaskId opt = g_.add_compute(r.compute, Category::optimizer,
+                                      models::op_time_s(adam, models::Pass::forward, in_.device),
+                                      r.reductions);
+    if (p_.zero >= 1 && p_.zero < 3 && !x_.overlap_param_gather && p_.dp > 1)
+      collective(r, Group::dp, Op::all_gather, param_bytes(params), r.dp_gather, {opt});
+  }
+
+  // A zero-length task closing the compute stream when every stream of the rank is done, so
+  // that trailing idle time is charged to what the rank waited for.
+  void close(RankState& r) {
+    std::vector<TaskId> deps;
+    for (StreamId s : {r.tp_side, r.cp_side, r.pp_send, r.dp_gather, r.dp_reduce})
+      if (!g_.streams()[s].tasks.empty()) deps.push_back(g_.streams()[s].tasks.back());
+    g_.add_compute(r.compute, Category::compute, 0, std::move(deps));
+  }
+
+  const config::Scenario& s_;
   const models::ParallelPlan& p_;
-  const StepCosts& c_;
+  const config::Execution& x_;
+  const StepInputs& in_;
   RankLayout layout_;
-  std::int64_t m_;
+  int m_;
+  double bucket_params_ = 0;
   std::vector<int> first_layer_;
+  std::vector<RankState> ranks_;
   StepGraph g_;
-  TaskId last_ = -1;
-  std::map<std::pair<int, int>, TaskId> sent_fwd_;  // (micro-batch, global chunk) -> transfer
-  std::map<std::pair<int, int>, TaskId> sent_bwd_;
+  std::map<std::tuple<Group, int, int>, OpId> ops_;
+  std::map<std::pair<Group, int>, std::vector<int>> replicas_;
+  // (receiving rank, micro-batch, global chunk, forward?) -> the transfer it waits for
+  std::map<std::tuple<int, int, int, bool>, TaskId> received_;
 };
 
 }  // namespace
 
-StepGraph build_step(const config::Scenario& scenario, const StepCosts& costs) {
-  return Builder(scenario, costs).build();
+StepInputs step_inputs(const config::Scenario& s) {
+  StepInputs in;
+  in.device = device_compute(s.cluster.device);
+  auto shard = models::shard_of(s.plan, s.training);
+  shard.flash_attention = s.execution.flash_attention;
+  ProgramContext c;
+  c.device = &in.device;
+  c.shard = shard;
+  c.hidden = static_cast<double>(s.model.hidden);
+  const int kv_heads_per_rank = std::max(1, s.model.kv_heads / s.plan.tp);
+  c.kv_width = static_cast<double>(kv_heads_per_rank) * static_cast<double>(s.model.head_dim);
+  c.top_k = s.model.moe ? s.model.moe->top_k : 1;
+  c.parallel_block = s.model.parallel_block;
+  c.tp_comm_overlap = s.execution.tp_comm_overlap;
+  for (int l = 0; l < s.model.layers; ++l)
+    in.layers.push_back(layer_program(models::layer_operators(s.model, shard, l), c));
+  in.embedding = embedding_program(models::embedding_operators(s.model, shard), c);
+  in.head = head_program(models::head_operators(s.model, shard), c);
+  // Megatron-LM reduces bf16 gradients in fp32 (accumulate_allreduce_grads_in_fp32 is forced
+  // on for bf16); fp16 gradients are reduced as they are. Parameters are gathered in 16 bits.
+  in.grad_bytes_per_param = s.training.precision == models::Precision::fp16 ? 2 : 4;
+  in.param_bytes_per_param = s.training.precision == models::Precision::fp32 ? 4 : 2;
+  return in;
+}
+
+StepGraph build_step(const config::Scenario& scenario, const StepInputs& inputs) {
+  return Builder(scenario, inputs).build();
 }
 
 }  // namespace dtsim::training

@@ -31,17 +31,22 @@ TaskId StepGraph::add_task(StreamId stream, OpId op, Category category, std::vec
 
 TaskId StepGraph::add_compute(StreamId stream, Category category, double duration_s,
                               std::vector<TaskId> deps) {
-  ops_.push_back(Op{false, duration_s, {}, {}});
+  ops_.push_back(Op{false, category, duration_s, {}, {}});
   return add_task(stream, static_cast<OpId>(ops_.size() - 1), category, std::move(deps));
 }
 
-std::vector<TaskId> StepGraph::add_comm(const std::vector<StreamId>& streams, Category category,
-                                        collective::CommSpec spec, std::vector<TaskId> deps) {
-  ops_.push_back(Op{true, 0, std::move(spec), {}});
-  const auto op = static_cast<OpId>(ops_.size() - 1);
-  std::vector<TaskId> members;
-  for (StreamId s : streams) members.push_back(add_task(s, op, category, deps));
-  return members;
+OpId StepGraph::add_comm_op(Category category, collective::CommSpec spec) {
+  ops_.push_back(Op{true, category, 0, std::move(spec), {}});
+  return static_cast<OpId>(ops_.size() - 1);
+}
+
+TaskId StepGraph::add_member(OpId op, StreamId stream, std::vector<TaskId> deps) {
+  return add_task(stream, op, ops_[op].category, std::move(deps));
+}
+
+TaskId StepGraph::add_comm(StreamId stream, Category category, collective::CommSpec spec,
+                           std::vector<TaskId> deps) {
+  return add_member(add_comm_op(category, std::move(spec)), stream, std::move(deps));
 }
 
 }  // namespace dtsim::training

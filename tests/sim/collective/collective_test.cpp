@@ -27,7 +27,7 @@ struct Setup {
 };
 
 CommSpec all(Op op, int n, double bytes) {
-  CommSpec s{op, bytes, {}};
+  CommSpec s{op, bytes, {}, {}};
   for (int r = 0; r < n; ++r) s.ranks.push_back(r);
   return s;
 }
@@ -58,7 +58,7 @@ TEST_CASE("two all-reduces forced through one NIC each get half of it", "[collec
   // a100-opa: 8 GPUs share 4 Omni-Path NICs, so GPUs 0 and 1 of a node use the same NIC.
   Setup s({"a100-opa", 2, "", 0});
   REQUIRE(s.cluster.layout().accelerators[0].nic == s.cluster.layout().accelerators[1].nic);
-  const CommSpec first{Op::all_reduce, GiB, {0, 8}}, second{Op::all_reduce, GiB, {1, 9}};
+  const CommSpec first{Op::all_reduce, GiB, {0, 8}, {}}, second{Op::all_reduce, GiB, {1, 9}, {}};
   const double alone = measure(first, s.planner, network::Mode::flow, Algorithm::ring).time_s;
   engine::Engine engine;
   auto net = network::make_network(network::Mode::flow, engine, link_capacities(s.cluster));
@@ -138,7 +138,7 @@ TEST_CASE("all-to-all and send/recv", "[collective]") {
   CHECK(a2a.time_s == Approx(7.0 / 8 * S / B).epsilon(0.01));
   // Send/recv between two nodes: one NDR NIC, 50 GB/s x 0.94.
   Setup two({"dgx-h100", 2, "", 0});
-  const auto p2p = measure(CommSpec{Op::send_recv, S, {0, 8}}, two.planner, network::Mode::flow);
+  const auto p2p = measure(CommSpec{Op::send_recv, S, {0, 8}, {}}, two.planner, network::Mode::flow);
   CHECK(p2p.time_s == Approx(S / (50e9 * 0.94)).epsilon(0.01));
 }
 

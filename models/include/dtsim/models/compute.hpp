@@ -62,7 +62,8 @@ struct DeviceCompute {
   std::optional<double> fp16_flops_per_s;
   std::optional<double> fp8_flops_per_s;
   std::optional<double> vector_flops_per_s;
-  double gemm_efficiency = 0;  // best-case dense GEMM / peak (MAMF / peak)
+  double gemm_efficiency = 0;  // best-case dense GEMM / peak (MAMF / peak), BF16/FP16
+  std::optional<double> fp8_gemm_efficiency;  // the same in FP8 where measured, else as BF16
   double hbm_bytes_per_s = 0;
   double hbm_efficiency = 0;  // achievable streaming fraction
   int compute_units = 0;      // SMs, CUs, MXUs: where GEMM tiles run in waves
@@ -82,7 +83,8 @@ struct GemmEfficiency {
   double efficiency = 0;  // of the dense peak: gemm_efficiency x wave x tile
 };
 
-GemmEfficiency gemm_efficiency(const GemmShape& shape, const DeviceCompute& device);
+GemmEfficiency gemm_efficiency(const GemmShape& shape, const DeviceCompute& device,
+                               Precision precision = Precision::bf16);
 
 // Fraction of the dense peak a FlashAttention pass (forward or backward_input) reaches.
 double attention_efficiency(const AttentionShape& shape, Pass pass, const DeviceCompute& device);

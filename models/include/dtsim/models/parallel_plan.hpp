@@ -30,6 +30,7 @@ struct ParallelPlan {
   int micro_batch = 1;          // sequences per micro-batch
   Schedule schedule = Schedule::one_f_one_b;
   int zero = 0;                 // ZeRO stage 0..3
+  int zero_shard = 0;           // ranks ZeRO shards over (FSDP/HSDP); 0: all of dp
   bool sequence_parallel = false;
   Recompute recompute = Recompute::none;
   // Decoder layers of each model chunk, in pipeline order: chunk c runs on stage c % pp.
@@ -37,6 +38,7 @@ struct ParallelPlan {
   friend bool operator==(const ParallelPlan&, const ParallelPlan&) = default;
 
   int accelerators() const { return tp * pp * dp * cp; }
+  int shard_group() const { return zero_shard > 0 ? zero_shard : dp; }
   int chunks() const { return pp * vpp; }
   std::int64_t micro_batches(const TrainingSetup& t) const {
     return t.global_batch / (static_cast<std::int64_t>(micro_batch) * dp);

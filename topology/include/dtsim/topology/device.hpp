@@ -52,6 +52,7 @@ struct DeviceSpec {
 
   // Achievable fractions of peak: best-case dense GEMM (MAMF / peak) and streaming HBM.
   double gemm_efficiency = 0.0;
+  std::optional<double> gemm_fp8_efficiency;  // FP8 MAMF / FP8 peak where measured
   double hbm_efficiency = 0.0;
   Source efficiency_source;
 

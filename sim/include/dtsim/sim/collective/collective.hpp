@@ -20,10 +20,14 @@ enum class Op : std::uint8_t {
 // the whole buffer (all-reduce, broadcast, reduce), the gathered output (all-gather), the
 // input before scattering (reduce-scatter), what each rank sends in total (all-to-all), or
 // the message (send/recv from ranks[0] to ranks[1]).
+// `replicas` folds identical groups into one: the same collective also runs, at the same
+// time, on the groups `ranks + offset` for each offset listed (a replicated tensor-parallel
+// all-reduce in every data-parallel replica, say). Empty means the group alone.
 struct CommSpec {
   Op op = Op::all_reduce;
   double bytes = 0;
   std::vector<int> ranks;
+  std::vector<int> replicas;
 };
 
 std::string to_string(Op op);

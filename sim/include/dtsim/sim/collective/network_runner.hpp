@@ -46,7 +46,8 @@ class NetworkRunner final : public Runner {
   std::optional<Algorithm> algorithm_;
   std::vector<Running> running_;
   std::vector<std::uint64_t> free_;
-  std::map<std::tuple<Op, double, std::vector<int>>, std::shared_ptr<const CollectivePlan>> cache_;
+  std::map<std::tuple<Op, double, std::vector<int>, std::vector<int>>, std::shared_ptr<const CollectivePlan>>
+      cache_;
   std::shared_ptr<const CollectivePlan> last_plan_;
 };
 

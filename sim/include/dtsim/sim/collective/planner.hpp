@@ -68,6 +68,9 @@ class Planner {
  private:
   struct Routed;
   Routed route(const FlowSet& set);
+  // The set's flows for every replica group (`offsets` added to both ends).
+  static FlowSet replicate(const FlowSet& set, const std::vector<int>& offsets);
+  Routed route_folded(const FlowSet& set, const std::vector<int>& offsets);
   CollectivePlan price(const std::vector<std::vector<Routed>>& stages, Algorithm a, Protocol p) const;
 
   const topology::Cluster& cluster_;

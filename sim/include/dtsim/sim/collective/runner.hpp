@@ -18,4 +18,17 @@ class Runner {
                      std::uint64_t arg) = 0;
 };
 
+// Free communication: every collective completes the moment it starts. For ideal-case studies
+// (the pipeline bubble with nothing else in the way).
+class IdealRunner final : public Runner {
+ public:
+  explicit IdealRunner(engine::Engine& engine) : engine_(engine) {}
+  void start(const CommSpec&, engine::Engine::Action done, void* context, std::uint64_t arg) override {
+    engine_.schedule_in(0, done, context, arg);
+  }
+
+ private:
+  engine::Engine& engine_;
+};
+
 }  // namespace dtsim::collective

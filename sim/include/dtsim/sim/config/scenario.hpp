@@ -23,6 +23,17 @@ struct ClusterSpec {
   topology::ClusterShape shape() const { return {nodes, torus_shape, slices}; }
 };
 
+// How the step is executed and simulated, beyond the parallel plan itself.
+struct Execution {
+  bool tp_comm_overlap = false;       // Transformer Engine userbuffers: TP comm under GEMMs
+  bool overlap_grad_reduce = true;    // gradient buckets reduced during the last backward
+  bool overlap_param_gather = true;   // ZeRO >= 1: parameter all-gather under the forward
+  double bucket_params = 0;           // gradient bucket size; 0: max(40M, 1M x dp) (Megatron)
+  bool flash_attention = true;
+  enum class Network { flow, analytical, ideal } network = Network::flow;
+  bool fold = true;                   // simulate one rank per pipeline stage for its peers
+};
+
 struct Scenario {
   std::string file;
   std::string name;
@@ -31,6 +42,7 @@ struct Scenario {
   models::TrainingSetup training;
   models::ParallelPlan plan;
   ClusterSpec cluster;
+  Execution execution;
   topology::Catalog catalog;        // built-in presets plus the scenario's own
   std::vector<std::string> notes;   // defaults applied, layer split: printed with the results
 };

@@ -6,9 +6,8 @@
 //    most efficient one for large GEMMs (NVIDIA, "Matrix Multiplication Background User's
 //    Guide", DU-09799-001, Sec. 2.3); 128 x 128 on TPUs, the size of one MXU (Google Cloud TPU
 //    system architecture documentation: each MXU is a 128 x 128 systolic array).
-//  - FP8 efficiency: the catalog carries one best-case GEMM fraction (BF16 MAMF), used for
-//    every precision. For FP8 that is optimistic: H100 SXM reaches 70.9 % of its FP8 peak
-//    against 80.3 % in BF16 (../shared/data/hardware.md 6.3).
+//  - FP8 efficiency: the catalog's measured FP8 MAMF fraction where there is one (H100 SXM
+//    70.9 % against 80.3 % in BF16, ../shared/data/hardware.md 6.3), else the BF16 one.
 #include "dtsim/models/compute.hpp"
 #include "dtsim/topology/device.hpp"
 

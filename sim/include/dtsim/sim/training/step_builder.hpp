@@ -1,15 +1,49 @@
 #pragma once
-// Scenario -> StepGraph. First version: one simulated rank per pipeline stage stands for its
-// tensor- and data-parallel peers (they do identical work); per layer a compute task and its
-// tensor-parallel collectives on the compute stream; pipeline transfers on a send stream; the
-// data-parallel gradient reduction and optimizer step after the last backward.
+// Scenario -> StepGraph: one training step of every simulated rank.
+//
+// Per rank: a compute stream running its pipeline schedule's work items (each a chunk of
+// layers for one micro-batch, forward or backward; see layer_program.hpp for what a layer
+// runs), side streams for collectives overlapped with compute (TP, CP), a pipeline send
+// stream, and two data-parallel streams (gathers and reductions). Then:
+//  - pipeline transfers: after a chunk's forward, its output (b s h / (tp cp) per rank) goes
+//    to the next stage; after a backward, the input gradient to the previous one;
+//  - gradients (ZeRO 0-2): during each chunk's last backward, layers' gradients fill buckets
+//    of `bucket_params` (Megatron-Core: max(40M, 1M x dp)); a full bucket is all-reduced
+//    (ZeRO 0) or reduce-scattered (ZeRO 1/2) over data parallelism on the reduction stream
+//    while the backward goes on (or all at the end without overlap_grad_reduce);
+//  - tied embeddings: the embedding and output-layer gradients are all-reduced between the
+//    first and last stage (Megatron-LM);
+//  - optimizer: Adam over the rank's (sharded) parameters once every reduction is done;
+//  - ZeRO 1/2 parameters: all-gathered bucket by bucket before each layer's first forward
+//    (overlap_param_gather: the previous step's gather runs under this step's forward), or
+//    after the optimizer;
+//  - ZeRO 3 (FSDP): every layer's parameters gathered before its forward and again before its
+//    backward, one layer ahead (prefetch), its gradients reduce-scattered after its backward,
+//    over the shard group; across shard groups (HSDP) the shards' gradients are all-reduced
+//    once at the end.
+//  - a zero-length task closes each rank's compute stream when all its streams are done.
+//
+// Folding (execution.fold): ranks that differ only in tensor, context or data-parallel
+// position run the same program; one rank per pipeline stage is simulated and each of its
+// collectives carries its peers' groups as replicas, so their traffic still loads the links.
+#include "dtsim/models/compute.hpp"
 #include "dtsim/sim/config/scenario.hpp"
-#include "dtsim/sim/training/step_costs.hpp"
+#include "dtsim/sim/training/layer_program.hpp"
 #include "dtsim/sim/training/step_graph.hpp"
 
 namespace dtsim::training {
 
-// The compute stream of each pipeline stage's representative rank is stream `stage`.
-StepGraph build_step(const config::Scenario& scenario, const StepCosts& costs);
+struct StepInputs {
+  std::vector<BlockProgram> layers;   // per model layer
+  BlockProgram embedding;             // first stage
+  BlockProgram head;                  // last stage
+  models::DeviceCompute device;
+  double grad_bytes_per_param = 4;    // as reduced across data parallelism
+  double param_bytes_per_param = 2;   // as gathered (ZeRO >= 1)
+};
+
+StepInputs step_inputs(const config::Scenario& scenario);
+
+StepGraph build_step(const config::Scenario& scenario, const StepInputs& inputs);
 
 }  // namespace dtsim::training

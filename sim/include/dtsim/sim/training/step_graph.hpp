@@ -25,7 +25,7 @@ enum class Category : std::uint8_t {
 inline constexpr int kCategories = 8;
 std::string to_string(Category c);
 
-enum class StreamKind : std::uint8_t { compute, pp_send, dp_comm };
+enum class StreamKind : std::uint8_t { compute, tp_comm, cp_comm, pp_send, dp_gather, dp_comm };
 
 using TaskId = std::int32_t;
 using OpId = std::int32_t;
@@ -46,6 +46,7 @@ struct Task {
 
 struct Op {
   bool is_comm = false;
+  Category category = Category::compute;
   double duration_s = 0;          // compute ops
   collective::CommSpec comm;      // communication ops
   std::vector<TaskId> members;
@@ -56,10 +57,13 @@ class StepGraph {
   StreamId add_stream(int rank, StreamKind kind);
   TaskId add_compute(StreamId stream, Category category, double duration_s,
                      std::vector<TaskId> deps = {});
-  // One communication op spanning `streams` (one member task each), returning its member
-  // tasks in the same order.
-  std::vector<TaskId> add_comm(const std::vector<StreamId>& streams, Category category,
-                               collective::CommSpec spec, std::vector<TaskId> deps = {});
+  // A communication op; its member tasks (one per participating stream) are added with
+  // add_member, possibly while other streams' programs are being built.
+  OpId add_comm_op(Category category, collective::CommSpec spec);
+  TaskId add_member(OpId op, StreamId stream, std::vector<TaskId> deps = {});
+  // A one-member communication op on `stream`.
+  TaskId add_comm(StreamId stream, Category category, collective::CommSpec spec,
+                  std::vector<TaskId> deps = {});
   void add_dep(TaskId task, TaskId before) { tasks_[task].deps.push_back(before); }
 
   const std::vector<Stream>& streams() const { return streams_; }

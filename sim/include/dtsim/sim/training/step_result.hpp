@@ -1,25 +1,28 @@
 #pragma once
 // What one simulated training step says: how long, how fast, how well the accelerators were
-// used, where the time went, and what that means for the whole training run.
+// used, where the time went, whether it fits in memory, and what that means for the run.
 #include <cstdint>
 
+#include "dtsim/models/memory.hpp"
 #include "dtsim/sim/config/scenario.hpp"
 
 namespace dtsim::training {
 
-// Average over the simulated ranks of how each one's step time was spent; the parts add up to
-// the step time.
+// Mean over the simulated ranks of how each one's step time was spent; the parts add up to the
+// step time. "Exposed" communication is time a rank's compute stream waited for it or ran it.
 struct Breakdown {
   double compute_s = 0;
   double recompute_s = 0;
   double optimizer_s = 0;
-  double exposed_tp_s = 0;   // tensor-, context- and expert-parallel communication not hidden
-  double exposed_dp_s = 0;   // data-parallel gradient and parameter communication not hidden
-  double pp_wait_s = 0;      // waiting on pipeline transfers in flight
-  double bubble_s = 0;       // idle because the pipeline had no work for the rank
+  double exposed_tp_s = 0;   // tensor parallel
+  double exposed_cp_s = 0;   // context parallel
+  double exposed_ep_s = 0;   // expert parallel
+  double exposed_dp_s = 0;   // data-parallel gradients and parameters (and ZeRO-3 gathers)
+  double pp_wait_s = 0;      // pipeline transfers in flight
+  double bubble_s = 0;       // the pipeline had no work for the rank
   double total() const {
-    return compute_s + recompute_s + optimizer_s + exposed_tp_s + exposed_dp_s + pp_wait_s +
-           bubble_s;
+    return compute_s + recompute_s + optimizer_s + exposed_tp_s + exposed_cp_s + exposed_ep_s +
+           exposed_dp_s + pp_wait_s + bubble_s;
   }
 };
 
@@ -30,11 +33,16 @@ struct StepResult {
   double hfu = 0;               // the same counting recomputed work
   double model_flops = 0;       // per step, whole cluster
   double hardware_flops = 0;
+  double peak_flops_per_s = 0;  // one accelerator, dense, at the training precision
   std::int64_t micro_batches = 0;
   Breakdown breakdown;
+  models::MemoryVerdict memory;
   double time_to_train_s = 0;   // for the scenario's token budget; 0 when it gives none
   double accelerator_hours = 0;
+  double power_w = 0;           // the cluster at full draw (node power, else accelerator TDP)
+  double energy_mwh = 0;        // over the time to train
   std::uint64_t events = 0;     // engine events processed
+  int simulated_ranks = 0;
 };
 
 StepResult simulate_step(const config::Scenario& scenario);
