@@ -120,18 +120,21 @@ class Replay {
     // Before the task was ready: the last dependency it waited for.
     if (rt.blocker >= 0) {
       const Category c = g_.tasks()[rt.blocker].category;
-      if (c == Category::pp_comm) {
-        const Time transfer_start = std::max(st.idle_since, task_[rt.blocker].start);
-        add(Wait::bubble, st.idle_since, std::min(transfer_start, rt.ready));
-        add(Wait::pp_transfer, transfer_start, rt.ready);
+      // Until a pipeline transfer, or a collective with members on other stages, began, the
+      // rank was waiting for another stage's work: the bubble. Then for the communication.
+      if (c == Category::pp_comm || g_.ops()[g_.tasks()[rt.blocker].op].spans_stages) {
+        const Time began = std::max(st.idle_since, task_[rt.blocker].start);
+        add(Wait::bubble, st.idle_since, std::min(began, rt.ready));
+        add(wait_for(c), began, rt.ready);
       } else {
         add(wait_for(c), st.idle_since, rt.ready);
       }
     } else {
       add(Wait::bubble, st.idle_since, rt.ready);
     }
-    // After: waiting for the other members of its op.
-    add(wait_for(g_.tasks()[t].category), rt.ready, now);
+    // After: waiting for the other members of its op (on other stages: the pipeline draining).
+    const Op& op = g_.ops()[g_.tasks()[t].op];
+    add(op.spans_stages ? Wait::bubble : wait_for(g_.tasks()[t].category), rt.ready, now);
   }
 
   ReplayResult finish() {

@@ -9,8 +9,6 @@
 #include "dtsim/sim/training/step_result.hpp"
 
 namespace dtsim::training {
-namespace {
-
 Breakdown mean_breakdown(const StepGraph& g, const ReplayResult& r) {
   Breakdown b;
   int ranks = 0;
@@ -35,6 +33,8 @@ Breakdown mean_breakdown(const StepGraph& g, const ReplayResult& r) {
     *v /= ranks;
   return b;
 }
+
+namespace {
 
 ReplayResult run(const config::Scenario& s, const StepGraph& graph, std::uint64_t& events) {
   engine::Engine engine;

@@ -162,7 +162,7 @@ class Builder {
     if (it == ops_.end()) {
       CommSpec spec{op, bytes, std::move(ranks), {}};
       if (x_.fold) spec.replicas = replicas(g, r);
-      it = ops_.emplace(key, g_.add_comm_op(category_of(g), std::move(spec))).first;
+      it = ops_.emplace(key, g_.add_comm_op(category_of(g), std::move(spec), g == Group::embedding)).first;
     }
     return g_.add_member(it->second, stream, std::move(deps));
   }

@@ -46,6 +46,9 @@ struct Task {
 
 struct Op {
   bool is_comm = false;
+  // Members on different pipeline stages (the tied-embedding all-reduce): waiting for the
+  // others is the pipeline draining, charged to the bubble rather than to the collective.
+  bool spans_stages = false;
   Category category = Category::compute;
   double duration_s = 0;          // compute ops
   collective::CommSpec comm;      // communication ops
@@ -59,7 +62,7 @@ class StepGraph {
                      std::vector<TaskId> deps = {});
   // A communication op; its member tasks (one per participating stream) are added with
   // add_member, possibly while other streams' programs are being built.
-  OpId add_comm_op(Category category, collective::CommSpec spec);
+  OpId add_comm_op(Category category, collective::CommSpec spec, bool spans_stages = false);
   TaskId add_member(OpId op, StreamId stream, std::vector<TaskId> deps = {});
   // A one-member communication op on `stream`.
   TaskId add_comm(StreamId stream, Category category, collective::CommSpec spec,

@@ -5,6 +5,7 @@
 
 #include "dtsim/models/memory.hpp"
 #include "dtsim/sim/config/scenario.hpp"
+#include "dtsim/sim/training/executor.hpp"
 
 namespace dtsim::training {
 
@@ -46,5 +47,8 @@ struct StepResult {
 };
 
 StepResult simulate_step(const config::Scenario& scenario);
+
+// The mean over a replay's compute streams of where their time went.
+Breakdown mean_breakdown(const StepGraph& graph, const ReplayResult& replay);
 
 }  // namespace dtsim::training
