@@ -1,13 +1,16 @@
 // dtsim run SCENARIO.yaml [--json] [--set key.path=value ...]
 #include <fmt/format.h>
 
+#include <fstream>
 #include <iostream>
 #include <nlohmann/json.hpp>
 
 #include "commands.hpp"
 #include "dtsim/models/transformer.hpp"
+#include "dtsim/sim/config/error.hpp"
 #include "dtsim/sim/config/loader.hpp"
 #include "dtsim/sim/training/step_result.hpp"
+#include "dtsim/sim/training/trace.hpp"
 #include "text_table.hpp"
 
 namespace dtsim::tools {
@@ -109,6 +112,7 @@ void add_run_command(CLI::App& app) {
     std::string scenario;
     bool json = false;
     std::vector<std::string> overrides;
+    std::string trace;
   };
   auto opts = std::make_shared<Options>();
   auto* cmd = app.add_subcommand("run", "simulate one training step of a scenario and report it");
@@ -116,8 +120,14 @@ void add_run_command(CLI::App& app) {
   cmd->add_flag("--json", opts->json, "print one JSON document instead of tables");
   cmd->add_option("--set", opts->overrides, "override a scenario key: --set parallelism.tp=4")
       ->take_all();
+  cmd->add_option("--trace", opts->trace, "write the step as a Chrome trace (open it in Perfetto)");
   cmd->callback([opts] {
     const auto scenario = config::load_scenario(opts->scenario, opts->overrides);
+    if (!opts->trace.empty()) {
+      std::ofstream out(opts->trace);
+      if (!out) throw config::ConfigError({"command line", 1, 1}, "--trace", "expected a writable file, found '" + opts->trace + "'");
+      training::write_trace(scenario, out);
+    }
     const auto result = training::simulate_step(scenario);
     if (opts->json) std::cout << to_json(scenario, result).dump(2) << "\n";
     else print_text(scenario, result);

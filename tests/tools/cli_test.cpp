@@ -1,7 +1,10 @@
 // The dtsim command line as a user meets it: exit codes, JSON output, error messages.
 #include <algorithm>
 #include <catch2/catch.hpp>
+#include <fstream>
+#include <map>
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "cli_run.hpp"
 
@@ -140,4 +143,23 @@ TEST_CASE("memory options: the ZeRO paper's 16 bytes and unfused attention", "[c
   CHECK(unfused["stages"][0]["activation_bytes_per_micro_batch"].get<double>() >
         3 * flash["stages"][0]["activation_bytes_per_micro_batch"].get<double>());
   CHECK(dtsim("memory scenarios/quickstart.yaml --state-layout adam8bit").status == 2);
+}
+
+TEST_CASE("run --trace writes a Chrome trace with slices, flows and link counters", "[cli][trace]") {
+  const std::string path = std::string(DTSIM_SOURCE_DIR) + "/build/cli_test_trace.json";
+  const auto o = dtsim("run scenarios/quickstart.yaml --set training.global_batch=128 --trace " + path);
+  REQUIRE(o.status == 0);
+  std::ifstream in(path);
+  const auto j = nlohmann::json::parse(in);
+  std::map<std::string, int> phases;
+  std::set<std::string> categories;
+  for (const auto& e : j["traceEvents"]) {
+    ++phases[e["ph"].get<std::string>()];
+    if (e["ph"] == "X") categories.insert(e["cat"].get<std::string>());
+  }
+  CHECK(phases["X"] > 1000);  // every task of the step, on 8 stages
+  CHECK(phases["s"] == phases["f"]);
+  CHECK(phases["s"] > 0);     // pipeline transfers drawn as flows
+  CHECK(phases["C"] > 100);   // link utilization sampled over the step
+  for (const char* c : {"compute", "tp", "pp", "dp", "optimizer"}) CHECK(categories.count(c) == 1);
 }

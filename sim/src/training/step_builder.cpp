@@ -42,7 +42,10 @@ struct RankState {
   double bucket = 0;                        // gradient parameters not yet in a reduction
   std::vector<TaskId> reductions;           // every gradient collective the optimizer waits on
   std::map<int, TaskId> layer_gather;       // ZeRO 1/2: layer -> its bucket's parameter gather
+  std::string context;                      // what is being emitted, for labels: "F3 L5"
 };
+
+std::string name_of(Op op) { return collective::to_string(op); }
 
 class Builder {
  public:
@@ -185,19 +188,25 @@ class Builder {
       r.carry.push_back(it->second);
     const int first = first_layer_[g], count = p_.chunk_layers[g];
     const bool last_backward = !fwd && w.micro_batch == m_ - 1;
+    const std::string pass = (fwd ? "F" : "B") + std::to_string(w.micro_batch);
     if (fwd) {
+      r.context = pass + " embedding";
       if (g == 0) emit(r, in_.embedding.forward);
       for (int l = first; l < first + count; ++l) {
+        r.context = pass + " L" + std::to_string(l);
         if (p_.zero == 3) gather_layer(r, in_.layers[l].params + in_.layers[l].expert_params);
         else if (w.micro_batch == 0)
           if (auto it = r.layer_gather.find(l); it != r.layer_gather.end()) r.carry.push_back(it->second);
         emit(r, in_.layers[l].forward);
       }
+      r.context = pass + " output layer";
       if (g == last_chunk()) emit(r, in_.head.forward);
       else send(r, w.micro_batch, g + 1, true);
     } else {
+      r.context = pass + " output layer";
       if (g == last_chunk()) emit(r, in_.head.backward);
       for (int l = first + count - 1; l >= first; --l) {
+        r.context = pass + " L" + std::to_string(l);
         const auto& layer = in_.layers[l];
         if (p_.zero == 3) gather_layer(r, layer.params + layer.expert_params);
         emit(r, layer.backward);
@@ -205,6 +214,7 @@ class Builder {
         else if (last_backward) add_gradients(r, layer.params + layer.expert_params);
       }
       if (g == 0) {
+        r.context = pass + " embedding";
         emit(r, in_.embedding.backward);
         if (last_backward && p_.zero < 3) add_gradients(r, in_.embedding.params);
       }
@@ -224,7 +234,8 @@ class Builder {
     for (const auto& step : program) {
       switch (step.kind) {
         case Step::Kind::compute:
-          g_.add_compute(r.compute, step.category, step.seconds, std::exchange(r.carry, {}));
+          g_.label(g_.add_compute(r.compute, step.category, step.seconds, std::exchange(r.carry, {})),
+                   (step.category == Category::recompute ? "recompute " : "") + r.context);
           break;
         case Step::Kind::comm: {
           const auto [group, op] = exchange(step.exchange);
@@ -233,8 +244,10 @@ class Builder {
             if (const TaskId t = last_compute(r); t >= 0) deps.push_back(t);
             const StreamId side = group == Group::cp ? r.cp_side : r.tp_side;
             r.handles[step.handle] = collective(r, group, op, step.bytes, side, std::move(deps));
+            g_.label(r.handles[step.handle], comm_label(group, op, r.context));
           } else {
-            collective(r, group, op, step.bytes, r.compute, std::exchange(r.carry, {}));
+            g_.label(collective(r, group, op, step.bytes, r.compute, std::exchange(r.carry, {})),
+                     comm_label(group, op, r.context));
           }
           break;
         }
@@ -243,6 +256,11 @@ class Builder {
           break;
       }
     }
+  }
+
+  static std::string comm_label(Group g, Op op, const std::string& context) {
+    static const char* names[] = {"tp", "cp", "ep", "pp", "dp", "zero-3", "hsdp", "embedding"};
+    return std::string(names[static_cast<int>(g)]) + " " + name_of(op) + " " + context;
   }
 
   static std::pair<Group, Op> exchange(Exchange e) {
@@ -268,6 +286,7 @@ class Builder {
     CommSpec spec{Op::send_recv, bytes, members(Group::pp, r.coord, peer_stage), {}};
     if (x_.fold) spec.replicas = replicas(Group::pp, r);
     const TaskId t = g_.add_member(g_.add_comm_op(Category::pp_comm, std::move(spec)), r.pp_send, deps);
+    g_.label(t, std::string(forward ? "pp send activations F" : "pp send gradients B") + std::to_string(mb));
     const int receiver = layout_.rank({r.coord.tp, r.coord.cp, r.coord.dp, peer_stage});
     received_[{receiver, mb, to, forward}] = t;
   }
@@ -290,6 +309,7 @@ class Builder {
     std::vector<TaskId> deps;
     if (const TaskId t = last_compute(r); t >= 0) deps.push_back(t);
     r.reductions.push_back(collective(r, Group::dp, op, grad_bytes(r.bucket), r.dp_reduce, deps));
+    g_.label(r.reductions.back(), "dp " + name_of(op) + " gradients");
     r.bucket = 0;
   }
 
@@ -328,6 +348,7 @@ class Builder {
     auto issue = [&] {
       if (bucket <= 0) return;
       const TaskId t = collective(r, Group::dp, Op::all_gather, param_bytes(bucket), r.dp_gather, {});
+      g_.label(t, "dp all-gather parameters");
       for (int l : waiting) r.layer_gather[l] = t;
       bucket = 0;
       waiting.clear();
@@ -373,6 +394,7 @@ class Builder {
     const TaskId opt = g_.add_compute(r.compute, Category::optimizer,
                                       models::op_time_s(adam, models::Pass::forward, in_.device),
                                       r.reductions);
+    g_.label(opt, "optimizer");
     if (p_.zero >= 1 && p_.zero < 3 && !x_.overlap_param_gather && p_.dp > 1)
       collective(r, Group::dp, Op::all_gather, param_bytes(params), r.dp_gather, {opt});
   }

@@ -31,12 +31,12 @@ TaskId StepGraph::add_task(StreamId stream, OpId op, Category category, std::vec
 
 TaskId StepGraph::add_compute(StreamId stream, Category category, double duration_s,
                               std::vector<TaskId> deps) {
-  ops_.push_back(Op{false, false, category, duration_s, {}, {}});
+  ops_.push_back(Op{false, false, category, duration_s, {}, {}, {}});
   return add_task(stream, static_cast<OpId>(ops_.size() - 1), category, std::move(deps));
 }
 
 OpId StepGraph::add_comm_op(Category category, collective::CommSpec spec, bool spans_stages) {
-  ops_.push_back(Op{true, spans_stages, category, 0, std::move(spec), {}});
+  ops_.push_back(Op{true, spans_stages, category, 0, std::move(spec), {}, {}});
   return static_cast<OpId>(ops_.size() - 1);
 }
 

@@ -53,6 +53,7 @@ struct Op {
   double duration_s = 0;          // compute ops
   collective::CommSpec comm;      // communication ops
   std::vector<TaskId> members;
+  std::string label;              // for timelines: "F3 L5", "tp all-gather F3 L5", ...
 };
 
 class StepGraph {
@@ -68,6 +69,11 @@ class StepGraph {
   TaskId add_comm(StreamId stream, Category category, collective::CommSpec spec,
                   std::vector<TaskId> deps = {});
   void add_dep(TaskId task, TaskId before) { tasks_[task].deps.push_back(before); }
+  // Names the op of `task` for timelines, unless another member already named it.
+  void label(TaskId task, std::string text) {
+    auto& l = ops_[tasks_[task].op].label;
+    if (l.empty()) l = std::move(text);
+  }
 
   const std::vector<Stream>& streams() const { return streams_; }
   const std::vector<Task>& tasks() const { return tasks_; }
