@@ -7,19 +7,20 @@
 #include <set>
 
 #include "cli_run.hpp"
+#include "temp_file.hpp"
 
 namespace {
-CliOutcome dtsim(const std::string& args, bool with_stderr = false) { return dtsim_cli(args, with_stderr); }
+CliOutcome cli(const std::string& args, bool with_stderr = false) { return dtsim_cli(args, with_stderr); }
 }  // namespace
 
 TEST_CASE("dtsim --version", "[cli]") {
-  const auto o = dtsim("--version");
+  const auto o = cli("--version");
   CHECK(o.status == 0);
   CHECK(o.out.rfind("dtsim ", 0) == 0);
 }
 
 TEST_CASE("run --json prints one JSON document with the headline figures", "[cli]") {
-  const auto o = dtsim("run scenarios/quickstart.yaml --json");
+  const auto o = cli("run scenarios/quickstart.yaml --json");
   REQUIRE(o.status == 0);
   const auto j = nlohmann::json::parse(o.out);
   for (const char* key : {"step_time_s", "tokens_per_s", "mfu", "time_to_train_days"}) {
@@ -30,12 +31,12 @@ TEST_CASE("run --json prints one JSON document with the headline figures", "[cli
 }
 
 TEST_CASE("the same input gives the same output, byte for byte", "[cli]") {
-  CHECK(dtsim("run scenarios/quickstart.yaml --json").out ==
-        dtsim("run scenarios/quickstart.yaml --json").out);
+  CHECK(cli("run scenarios/quickstart.yaml --json").out ==
+        cli("run scenarios/quickstart.yaml --json").out);
 }
 
 TEST_CASE("a typo'd key exits 2 with FILE:LINE:COL naming it and a suggestion", "[cli]") {
-  const auto o = dtsim("run tests/sim/config/bad/typo_key.yaml", true);
+  const auto o = cli("run tests/sim/config/bad/typo_key.yaml", true);
   CHECK(o.status == 2);
   CHECK(o.out.find("tests/sim/config/bad/typo_key.yaml:4:3: error: parallelism.tpp:") !=
         std::string::npos);
@@ -43,27 +44,27 @@ TEST_CASE("a typo'd key exits 2 with FILE:LINE:COL naming it and a suggestion", 
 }
 
 TEST_CASE("overrides given with --set are applied and checked", "[cli]") {
-  const auto o = dtsim("run scenarios/quickstart.yaml --json --set parallelism.micro_batch=2");
+  const auto o = cli("run scenarios/quickstart.yaml --json --set parallelism.micro_batch=2");
   REQUIRE(o.status == 0);
   CHECK(nlohmann::json::parse(o.out)["plan"]["micro_batches"] == 48);
-  CHECK(dtsim("run scenarios/quickstart.yaml --set parallelism.tp=three").status == 2);
+  CHECK(cli("run scenarios/quickstart.yaml --set parallelism.tp=three").status == 2);
 }
 
 TEST_CASE("a missing file and unknown options are bad input (exit 2)", "[cli]") {
-  CHECK(dtsim("run no/such/file.yaml").status == 2);
-  CHECK(dtsim("run scenarios/quickstart.yaml --no-such-flag").status == 2);
+  CHECK(cli("run no/such/file.yaml").status == 2);
+  CHECK(cli("run scenarios/quickstart.yaml --no-such-flag").status == 2);
 }
 
 TEST_CASE("every subcommand has --help", "[cli]") {
-  CHECK(dtsim("--help").status == 0);
+  CHECK(cli("--help").status == 0);
   for (const char* cmd : {"run", "model", "memory"}) {
     INFO(cmd);
-    CHECK(dtsim(std::string(cmd) + " --help").status == 0);
+    CHECK(cli(std::string(cmd) + " --help").status == 0);
   }
 }
 
 TEST_CASE("model --list lists the zoo", "[cli][model]") {
-  const auto o = dtsim("model --list --json");
+  const auto o = cli("model --list --json");
   REQUIRE(o.status == 0);
   const auto list = nlohmann::json::parse(o.out);
   std::vector<std::string> ids;
@@ -77,7 +78,7 @@ TEST_CASE("model --list lists the zoo", "[cli][model]") {
 
 TEST_CASE("model NAME --json gives parameters, FLOPs per token and the layer's operators",
           "[cli][model]") {
-  const auto o = dtsim("model gpt3-175b --json");
+  const auto o = cli("model gpt3-175b --json");
   REQUIRE(o.status == 0);
   const auto j = nlohmann::json::parse(o.out);
   // Narayanan et al. 2021: 174.6B parameters.
@@ -91,23 +92,23 @@ TEST_CASE("model NAME --json gives parameters, FLOPs per token and the layer's o
   CHECK(j["layer_kinds"][0]["count"] == 96);
   CHECK(j["layer_kinds"][0]["operators"][1]["name"] == "qkv");
   // The human form names the operators too.
-  CHECK(dtsim("model gpt3-175b").out.find("attention_core") != std::string::npos);
+  CHECK(cli("model gpt3-175b").out.find("attention_core") != std::string::npos);
 }
 
 TEST_CASE("model with an unknown name is bad input", "[cli][model]") {
-  const auto o = dtsim("model gpt5", true);
+  const auto o = cli("model gpt5", true);
   CHECK(o.status == 2);
   CHECK(o.out.find("dtsim model --list") != std::string::npos);
 }
 
 TEST_CASE("memory prints each stage and the verdict", "[cli][memory]") {
-  const auto o = dtsim("memory scenarios/quickstart.yaml --json");
+  const auto o = cli("memory scenarios/quickstart.yaml --json");
   REQUIRE(o.status == 0);
   const auto j = nlohmann::json::parse(o.out);
   CHECK(j["stages"].size() == 8);
   CHECK(j["fits"] == true);
   CHECK(j["headroom_bytes"].get<double>() > 0);
-  CHECK(dtsim("memory scenarios/quickstart.yaml").out.find("fits:") != std::string::npos);
+  CHECK(cli("memory scenarios/quickstart.yaml").out.find("fits:") != std::string::npos);
 }
 
 TEST_CASE("a plan that does not fit is a result: which rank, by how much (exit 0)",
@@ -116,21 +117,21 @@ TEST_CASE("a plan that does not fit is a result: which rank, by how much (exit 0
   // 128 replicas) = 133 GB of model state per rank, against 85.5 GB.
   const std::string args =
       "memory scenarios/quickstart.yaml --set parallelism.tp=1 --set parallelism.dp=128";
-  const auto o = dtsim(args + " --json");
+  const auto o = cli(args + " --json");
   REQUIRE(o.status == 0);
   const auto j = nlohmann::json::parse(o.out);
   CHECK(j["fits"] == false);
   CHECK(j["worst_stage"] == 0);
   CHECK(j["headroom_bytes"].get<double>() < -47e9);
-  const auto text = dtsim(args);
+  const auto text = cli(args);
   CHECK(text.status == 0);
   CHECK(text.out.find("DOES NOT FIT: pipeline stage 0 needs") != std::string::npos);
 }
 
 TEST_CASE("memory options: the ZeRO paper's 16 bytes and unfused attention", "[cli][memory]") {
-  const auto megatron = nlohmann::json::parse(dtsim("memory scenarios/quickstart.yaml --json").out);
+  const auto megatron = nlohmann::json::parse(cli("memory scenarios/quickstart.yaml --json").out);
   const auto zero = nlohmann::json::parse(
-      dtsim("memory scenarios/quickstart.yaml --json --state-layout zero-paper").out);
+      cli("memory scenarios/quickstart.yaml --json --state-layout zero-paper").out);
   // 16-bit instead of fp32 gradients: half the gradient bytes.
   CHECK(zero["stages"][1]["grads_bytes"].get<double>() ==
         Approx(megatron["stages"][1]["grads_bytes"].get<double>() / 2));
@@ -138,16 +139,16 @@ TEST_CASE("memory options: the ZeRO paper's 16 bytes and unfused attention", "[c
   // for GPT-3 175B at s = 2048 (Korthikanti Table 2, rows 3 and 5), (34 + 80)/34 times as much.
   const std::string none =
       "memory scenarios/quickstart.yaml --json --set parallelism.recompute=none";
-  const auto flash = nlohmann::json::parse(dtsim(none).out);
-  const auto unfused = nlohmann::json::parse(dtsim(none + " --no-flash-attention").out);
+  const auto flash = nlohmann::json::parse(cli(none).out);
+  const auto unfused = nlohmann::json::parse(cli(none + " --no-flash-attention").out);
   CHECK(unfused["stages"][0]["activation_bytes_per_micro_batch"].get<double>() >
         3 * flash["stages"][0]["activation_bytes_per_micro_batch"].get<double>());
-  CHECK(dtsim("memory scenarios/quickstart.yaml --state-layout adam8bit").status == 2);
+  CHECK(cli("memory scenarios/quickstart.yaml --state-layout adam8bit").status == 2);
 }
 
 TEST_CASE("run --trace writes a Chrome trace with slices, flows and link counters", "[cli][trace]") {
-  const std::string path = std::string(DTSIM_SOURCE_DIR) + "/build/cli_test_trace.json";
-  const auto o = dtsim("run scenarios/quickstart.yaml --set training.global_batch=128 --trace " + path);
+  const std::string path = dtsim::test::temp_path("cli_test_trace.json");
+  const auto o = cli("run scenarios/quickstart.yaml --set training.global_batch=128 --trace " + path);
   REQUIRE(o.status == 0);
   std::ifstream in(path);
   const auto j = nlohmann::json::parse(in);

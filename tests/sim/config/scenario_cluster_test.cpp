@@ -1,9 +1,9 @@
 // The `cluster:` section: sizes, fabrics, TPU slices, and what it refuses.
 #include <catch2/catch.hpp>
-#include <fstream>
 
 #include "dtsim/sim/config/error.hpp"
 #include "dtsim/sim/config/loader.hpp"
+#include "temp_file.hpp"
 
 using namespace dtsim;
 
@@ -11,10 +11,9 @@ namespace {
 
 // Writes a scenario with the given cluster section to a temporary file and loads it.
 config::Scenario with_cluster(const std::string& cluster, const std::string& parallelism = "{tp: 8, pp: 1}") {
-  const std::string path = "scenario_cluster_test.yaml";
-  std::ofstream(path) << "model: gpt3-175b\ntraining: {global_batch: 4096}\nparallelism: " << parallelism
-                      << "\ncluster: " << cluster << "\n";
-  return config::load_scenario(path);
+  return config::load_scenario(test::write_temp(
+      "scenario_cluster_test.yaml", "model: gpt3-175b\ntraining: {global_batch: 4096}\nparallelism: " +
+                                        parallelism + "\ncluster: " + cluster + "\n"));
 }
 
 std::string error_of(const std::string& cluster) {

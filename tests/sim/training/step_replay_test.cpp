@@ -1,6 +1,5 @@
 // The step replay in the cases whose answer is known in closed form, and folding.
 #include <catch2/catch.hpp>
-#include <fstream>
 
 #include "dtsim/sim/collective/measure.hpp"
 #include "dtsim/sim/collective/network_runner.hpp"
@@ -8,6 +7,7 @@
 #include "dtsim/sim/training/executor.hpp"
 #include "dtsim/sim/training/step_builder.hpp"
 #include "dtsim/sim/training/step_result.hpp"
+#include "temp_file.hpp"
 
 using namespace dtsim;
 using namespace dtsim::training;
@@ -15,9 +15,7 @@ using namespace dtsim::training;
 namespace {
 
 config::Scenario scenario(const std::string& yaml, const std::vector<std::string>& overrides = {}) {
-  const std::string path = "step_replay_test.yaml";
-  std::ofstream(path) << yaml;
-  return config::load_scenario(path, overrides);
+  return config::load_scenario(test::write_temp("step_replay_test.yaml", yaml), overrides);
 }
 
 // A 32-layer model whose every layer takes 1 ms forward and 2 ms backward and holds `params`
