@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "commands.hpp"
+#include "dtsim/sim/training/device_compute.hpp"
 #include "dtsim/models/memory.hpp"
 #include "dtsim/sim/config/loader.hpp"
 #include "text_table.hpp"
@@ -34,7 +35,7 @@ std::vector<std::string> assumptions(const models::TrainingSetup& t,
       fmt::format("attention: {}", o.flash_attention ? "FlashAttention (no s x s tensors kept)"
                                                      : "unfused (s x s scores kept)"),
       fmt::format(
-          "framework: {:.2f} GiB (CUDA context, NCCL and cuBLAS buffers), fragmentation {:.0f} %",
+          "framework: {:.2f} GiB (runtime, communication buffers, workspaces), fragmentation {:.0f} %",
           o.framework_bytes / kGiB, 100 * o.fragmentation)};
 }
 
@@ -145,8 +146,8 @@ void add_memory_command(CLI::App& app) {
           {"zero-paper", models::StateLayout::zero_paper}}));
   cmd->callback([opts] {
     const auto scenario = config::load_scenario(opts->scenario, opts->overrides);
-    models::MemoryOptions options;
-    options.flash_attention = !opts->no_flash;
+    auto options = training::memory_options(scenario.cluster.device,
+                                            scenario.execution.flash_attention && !opts->no_flash);
     options.layout = opts->layout;
     const auto verdict = models::check_memory(scenario.model, scenario.training, scenario.plan,
                                               scenario.cluster.device.mem_capacity_bytes, options);

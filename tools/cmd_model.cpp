@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "commands.hpp"
+#include "model_timing.hpp"
 #include "dtsim/models/flops.hpp"
 #include "dtsim/models/operators.hpp"
 #include "dtsim/sim/config/loader.hpp"
@@ -185,6 +186,9 @@ void add_model_command(CLI::App& app) {
     bool json = false;
     bool list = false;
     int seq_len = 0;
+    std::string device;
+    int tp = 1, cp = 1, micro_batch = 1;
+    std::string precision = "bf16";
   };
   auto opts = std::make_shared<Options>();
   auto* cmd =
@@ -195,6 +199,15 @@ void add_model_command(CLI::App& app) {
   cmd->add_option("--seq-len", opts->seq_len,
                   "sequence length for the FLOPs (default: the model's)")
       ->check(CLI::PositiveNumber);
+  cmd->add_option("--device", opts->device,
+                  "also time one layer's operators on this catalog accelerator, e.g. h100-sxm");
+  cmd->add_option("--tp", opts->tp, "tensor-parallel ways for --device (sequence parallel when > 1)")
+      ->check(CLI::PositiveNumber);
+  cmd->add_option("--cp", opts->cp, "context-parallel ways for --device")->check(CLI::PositiveNumber);
+  cmd->add_option("--micro-batch", opts->micro_batch, "sequences per micro-batch for --device")
+      ->check(CLI::PositiveNumber);
+  cmd->add_option("--precision", opts->precision, "math precision for --device")
+      ->check(CLI::IsMember({"bf16", "fp16", "fp8"}));
   cmd->callback([opts] {
     const auto zoo = config::builtin_zoo();
     if (opts->list) return print_list(zoo, opts->json);
@@ -203,10 +216,28 @@ void add_model_command(CLI::App& app) {
     if (!m)
       throw CLI::ValidationError(
           "name", "no model '" + opts->name + "' in the zoo; `dtsim model --list` lists them");
-    if (opts->json)
-      std::cout << model_json(*m, opts->seq_len).dump(2) << "\n";
-    else
+    std::optional<TimingRequest> timing;
+    if (!opts->device.empty()) {
+      timing.emplace();
+      timing->device = opts->device;
+      auto& sh = timing->shard;
+      sh = one_sequence(*m, opts->seq_len);
+      sh.tp = opts->tp;
+      sh.cp = opts->cp;
+      sh.sequence_parallel = opts->tp > 1;
+      sh.micro_batch = opts->micro_batch;
+      sh.precision = opts->precision == "fp8"    ? models::Precision::fp8
+                     : opts->precision == "fp16" ? models::Precision::fp16
+                                                 : models::Precision::bf16;
+    }
+    if (opts->json) {
+      auto j = model_json(*m, opts->seq_len);
+      if (timing) j["layer_timing"] = layer_timing_json(*m, *timing);
+      std::cout << j.dump(2) << "\n";
+    } else {
       print_model(*m, opts->seq_len);
+      if (timing) print_layer_timing(*m, *timing);
+    }
   });
 }
 

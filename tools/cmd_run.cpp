@@ -5,6 +5,7 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
+#include "breakdown_json.hpp"
 #include "commands.hpp"
 #include "dtsim/models/transformer.hpp"
 #include "dtsim/sim/config/error.hpp"
@@ -32,7 +33,6 @@ std::string plan_line(const config::Scenario& s, std::int64_t micro_batches) {
 }
 
 Json to_json(const config::Scenario& s, const training::StepResult& r) {
-  const auto& b = r.breakdown;
   Json j;
   j["scenario"] = s.name;
   j["model"] = s.model.name;
@@ -51,10 +51,7 @@ Json to_json(const config::Scenario& s, const training::StepResult& r) {
   j["mfu"] = r.mfu;
   j["hfu"] = r.hfu;
   j["model_flops_per_step"] = r.model_flops;
-  j["breakdown_s"] = {{"compute", b.compute_s},       {"recompute", b.recompute_s},
-                      {"optimizer", b.optimizer_s},   {"exposed_tp", b.exposed_tp_s},
-                      {"exposed_dp", b.exposed_dp_s}, {"pp_wait", b.pp_wait_s},
-                      {"bubble", b.bubble_s}};
+  j["breakdown_s"] = breakdown_json(r.breakdown);
   j["tokens"] = s.training.tokens;
   j["time_to_train_days"] = r.time_to_train_s / 86400;
   j["accelerator_hours"] = r.accelerator_hours;

@@ -5,10 +5,14 @@
 
 #include <algorithm>
 #include <cmath>
+#include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <nlohmann/json.hpp>
 
+#include "breakdown_json.hpp"
 #include "commands.hpp"
+#include "dtsim/sim/config/error.hpp"
 #include "dtsim/sim/config/validation.hpp"
 #include "dtsim/sim/training/step_result.hpp"
 #include "text_table.hpp"
@@ -85,6 +89,7 @@ void print_json(const std::vector<Outcome>& outcomes, const Summary& s) {
       j["error"] = o.error;
       j["mfu"] = o.result->mfu;
       j["fits_memory"] = o.result->memory.fits();
+      j["breakdown_s"] = breakdown_json(o.result->breakdown);
       j["defaults"] = o.c->scenario->notes;
     } else {
       j["predicted_s"] = nullptr;
@@ -126,6 +131,22 @@ void print_text(const std::vector<Outcome>& outcomes, const Summary& s) {
       std::cout << "  " << o.c->id << ": " << fmt::format("{}", fmt::join(o.c->scenario->notes, "; ")) << "\n";
 }
 
+void export_scenarios(const std::vector<config::ValidationCase>& cases, const std::string& dir) {
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  for (const auto& c : cases) {
+    if (!c.scenario) continue;
+    const auto path = std::filesystem::path(dir) / (c.id + ".yaml");
+    std::ofstream out(path);
+    if (!out)
+      throw config::ConfigError({"command line", 1, 1}, "--export", "expected a writable folder, found '" + dir + "'");
+    out << "# " << c.id << ": " << c.source << "\n";
+    out << fmt::format("# measured step time {} s\n", c.measured_step_s);
+    for (const auto& n : c.scenario->notes) out << "# " << n << "\n";
+    out << "name: " << c.id << "\n" << c.scenario_yaml << "\n";
+  }
+}
+
 }  // namespace
 
 void add_validate_command(CLI::App& app) {
@@ -134,6 +155,7 @@ void add_validate_command(CLI::App& app) {
     bool json = false;
     std::string only;
     std::vector<std::string> overrides;
+    std::string export_dir;
   };
   auto o = std::make_shared<Options>();
   auto* cmd = app.add_subcommand("validate", "simulate published training runs and compare with their step times");
@@ -141,11 +163,14 @@ void add_validate_command(CLI::App& app) {
   cmd->add_option("--only", o->only, "run only the cases whose id contains this text");
   cmd->add_option("--set", o->overrides, "override a scenario key in every case: --set parallelism.zero=1")
       ->take_all();
+  cmd->add_option("--export", o->export_dir,
+                  "also write each case as a scenario file DIR/ID.yaml, to run, trace or vary with dtsim run");
   cmd->add_flag("--json", o->json, "print JSON: cases [{id, measured_s, predicted_s, error}] and a summary");
   cmd->callback([o] {
     auto cases = config::load_validation_cases(o->file, o->overrides);
     if (!o->only.empty())
       std::erase_if(cases, [&](const auto& c) { return c.id.find(o->only) == std::string::npos; });
+    if (!o->export_dir.empty()) export_scenarios(cases, o->export_dir);
     const auto outcomes = run_all(cases);
     const auto summary = summarize(outcomes);
     if (o->json) print_json(outcomes, summary);

@@ -76,9 +76,10 @@ double matrix_peak_flops(const DeviceCompute& d, Precision p) {
 GemmEfficiency gemm_efficiency(const GemmShape& shape, const DeviceCompute& device,
                                Precision precision) {
   // The best case is the measured MAMF fraction of that precision (FP8 where measured).
-  const double best = precision == Precision::fp8 && device.fp8_gemm_efficiency
-                          ? *device.fp8_gemm_efficiency
-                          : device.gemm_efficiency;
+  const double best = (precision == Precision::fp8 && device.fp8_gemm_efficiency
+                           ? *device.fp8_gemm_efficiency
+                           : device.gemm_efficiency) *
+                      device.sustained_share;
   const GemmTile tile = device.tile;
   const GemmEfficiency a = with_tile(shape, device, tile, best);
   const GemmEfficiency b = with_tile(shape, device, {tile.n, tile.m}, best);
@@ -89,15 +90,17 @@ double attention_efficiency(const AttentionShape& s, Pass pass, const DeviceComp
   const bool forward = pass == Pass::forward || pass == Pass::recompute;
   const double share = forward ? kFlashForwardShare : kFlashBackwardShare;
   const double start = forward ? kFlashForwardStartBlocks : kFlashBackwardStartBlocks;
-  return d.gemm_efficiency * share * s.key_blocks / (s.key_blocks + start) *
+  return d.gemm_efficiency * d.sustained_share * share * s.key_blocks / (s.key_blocks + start) *
          wave_efficiency(s.units, d.compute_units);
 }
 
 double op_time_s(const Operator& op, Pass pass, const DeviceCompute& device) {
   const PassCost& c = op.pass(pass);
   if (!c.runs()) return 0;
-  return std::max(compute_time_s(op, c, pass, device), memory_time_s(c, device)) +
-         device.launch_overhead_s;
+  const double kernel = std::max(compute_time_s(op, c, pass, device), memory_time_s(c, device)) +
+                        device.launch_overhead_s;
+  if (c.cast_bytes <= 0) return kernel;
+  return kernel + c.cast_bytes / (device.hbm_bytes_per_s * device.hbm_efficiency) + device.launch_overhead_s;
 }
 
 }  // namespace dtsim::models

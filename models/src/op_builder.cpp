@@ -37,6 +37,7 @@ Dims::Dims(const ModelSpec& model, const Shard& sh) : m(model), shard(sh) {
   act = element_bytes(sh.precision);
   in = sh.precision == Precision::fp8 ? 1 : element_bytes(sh.precision);
   out = element_bytes(sh.precision);
+  attention_precision = sh.precision == Precision::fp8 ? Precision::bf16 : sh.precision;
 }
 
 double tensor_bytes(const Dims& d, double elements, double read, double written) {
@@ -49,17 +50,26 @@ void OpList::gemm(std::string name, GemmShape s, bool has_weight, double params,
   Operator op;
   op.name = std::move(name);
   op.kind = OpKind::gemm;
-  op.precision = d_.shard.precision;
+  op.precision = has_weight ? d_.shard.precision : d_.attention_precision;
   op.parameters = params;
-  op.forward = gemm_pass(m, n, k, b, b * (d_.in * (m * k + k * n) + d_.out * m * n));
+  const double in = has_weight ? d_.in : d_.act;
+  op.forward = gemm_pass(m, n, k, b, b * (in * (m * k + k * n) + d_.out * m * n));
   if (has_weight) {
     // dX = dY W^T; dW = X^T dY, accumulated into an fp32 main-grad buffer (Megatron-LM's
     // gradient_accumulation_fusion): the wgrad GEMM reads and writes 4-byte gradients.
     op.backward_input = gemm_pass(m, k, n, b, b * (d_.in * (m * n + n * k) + d_.out * m * k));
     op.backward_weight = gemm_pass(k, n, m, b, b * (d_.in * (k * m + m * n) + 8 * k * n));
+    if (op.precision == Precision::fp8) {
+      // Hopper's FP8 GEMMs take only the TN layout, so Transformer Engine casts the bf16 input
+      // to fp8 together with its transpose (for wgrad) before the forward GEMM, and the output
+      // gradient likewise before dgrad and wgrad (cast_transpose: read 2, write 1 + 1 bytes
+      // per element). The weights' casts happen once per step, not per micro-batch; left out.
+      op.forward.cast_bytes = 4 * b * m * k;
+      op.backward_input.cast_bytes = 4 * b * m * n;
+    }
   } else {
     // Both operands are activations: two dgrad GEMMs of the forward's size, no wgrad.
-    const double bytes = b * (d_.in * (2 * m * n + m * k + k * n) + d_.out * (m * k + k * n));
+    const double bytes = b * (in * (2 * m * n + m * k + k * n) + d_.out * (m * k + k * n));
     op.backward_input = gemm_pass(m, k, n, 2 * b, bytes);
   }
   entries_.push_back({std::move(op), saved, attention_core});
@@ -79,7 +89,7 @@ void OpList::flash_attention(std::string name, double dqk, double dv, double kv_
   Operator op;
   op.name = std::move(name);
   op.kind = OpKind::attention;
-  op.precision = d.shard.precision;
+  op.precision = d.attention_precision;
   op.forward.flops = 2 * scores * (dqk + dv);
   op.forward.executed_flops = op.forward.flops * causal;
   // K and V for all s_k keys pass through each rank (from the CP ring), its own Q and O once.

@@ -42,8 +42,11 @@ struct Dims {
   double h = 0;
   double tp = 1;
   double act = 2;  // bytes of a stored activation element (4 in fp32 training)
-  double in = 2;   // bytes of a GEMM operand element (1 in fp8)
+  double in = 2;   // bytes of a linear layer's GEMM operand element (1 in fp8)
   double out = 2;  // bytes of a GEMM result element
+  // FP8 training runs only the linear layers in FP8: Transformer Engine computes attention in
+  // BF16 unless fp8_dpa is set (added in TE 1.6, 2024, off by default and in NeMo's recipes).
+  Precision attention_precision = Precision::bf16;
 };
 
 // What an operator keeps for its backward pass: `kept` survives selective recompute, `scores`

@@ -44,9 +44,13 @@ std::vector<Operator> embedding_operators(const ModelSpec& model, const Shard& s
   OpList ops(d);
   const double e = d.tokens_sp * d.h;
   // Vocabulary-parallel lookup (each TP rank its vocab/tp rows; a reduce combines them). The
-  // backward scatter-adds dY into the fp32 gradient rows it touched (read and write 8 bytes).
-  detail::Elementwise lookup{e, 0, tensor_bytes(d, e, 1, 1), d.act * e + 8 * e};
-  lookup.params = static_cast<double>(model.vocab) * d.h / d.tp;
+  // backward is PyTorch's dense embedding backward: it zero-fills a 16-bit gradient of the
+  // whole vocab/tp x h table and scatter-adds dY into it, and Megatron-LM's gradient hook then
+  // adds that table into the fp32 main gradient (read 2 + 4, write 4): per micro-batch,
+  // 12 bytes per table element besides dY.
+  const double table = static_cast<double>(model.vocab) * d.h / d.tp;
+  detail::Elementwise lookup{e, 0, tensor_bytes(d, e, 1, 1), d.act * e + 12 * table};
+  lookup.params = table;
   if (model.positions == PositionKind::learned) lookup.params += model.seq_len * d.h;
   ops.elementwise("embedding", lookup, {});
   if (model.embedding_norm) detail::add_norm(ops, d, "embedding_norm");
@@ -69,10 +73,14 @@ std::vector<Operator> head_operators(const ModelSpec& model, const Shard& shard)
   // weights (pipeline stages other than the first keep a copy: see memory.hpp).
   ops.gemm("logits", {d.tokens, v, d.h}, true, model.tied_embeddings ? 0 : v * d.h,
            {d.act * d.tokens_sp * d.h, 0});
+  // Megatron-LM's vocab-parallel cross entropy (megatron/core/tensor_parallel/cross_entropy.py,
+  // unfused, the default) runs one kernel per step on fp32 logits: cast from 16 bits (read 2,
+  // write 4), max (read 4), subtract the max in place (4 + 4), exp in place (4 + 4), sum (4),
+  // divide into the softmax it keeps (4 + 4): 38 bytes per logit. The backward scales the
+  // softmax by the loss gradient in place (4 + 4) and casts it back for the output layer
+  // (4 + 2): 14 bytes.
   const double logits = d.tokens * v;
-  ops.elementwise("cross_entropy",
-                  {logits, detail::kCrossEntropyFlops, d.act * logits + 4 * logits,
-                   4 * logits + d.act * logits},
+  ops.elementwise("cross_entropy", {logits, detail::kCrossEntropyFlops, 38 * logits, 14 * logits},
                   {4 * logits, 0});
   return ops.finish(Recompute::none);
 }

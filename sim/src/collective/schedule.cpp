@@ -58,13 +58,14 @@ std::pair<double, int> ring_share(Op op, int n) {
 }
 
 // NCCL rings: channel c visits each node's ranks starting from the c-th, so that every
-// channel enters and leaves a node through a different GPU and NIC. On a torus the ring runs
-// both ways, each direction carrying half the data.
+// channel enters and leaves a node through a different GPU and NIC. On a torus there are no
+// NICs to spread over: one ring in the ranks' order (a row or column of the torus when the
+// group is one), run both ways, each direction carrying half the data.
 Schedule ring(const CommSpec& spec, const Cluster& c) {
   const int n = static_cast<int>(spec.ranks.size());
-  const auto groups = by_node(spec.ranks, c);
-  const int channels = groups.size() > 1 ? static_cast<int>(widest(groups)) : 1;
   const bool both_ways = on_torus(c);
+  const auto groups = both_ways ? std::vector<std::vector<int>>{spec.ranks} : by_node(spec.ranks, c);
+  const int channels = groups.size() > 1 ? static_cast<int>(widest(groups)) : 1;
   const auto [share, steps] = ring_share(spec.op, n);
   const bool closed = spec.op != Op::broadcast && spec.op != Op::reduce;
   FlowSet set;

@@ -117,13 +117,20 @@ YAML::Node assemble(const CaseNodes& c, const topology::Catalog& catalog, std::v
     if (degree("zero") >= 1) par["zero_shard"] = dp / slices;
     notes.push_back(fmt::format("tpu: dp = {} read as {} slices over DCN; dp = {} with ZeRO-{} over the {} "
                                 "ranks of each slice", slices, slices, dp, degree("zero"), dp / slices));
+    // XLA overlaps tensor-parallel collectives with independent matmuls on TPUs (async
+    // collective fusion; the LIBTPU flags of MaxText's published v5e runs turn it on).
+    if (degree("tp") > 1) {
+      par["tp_comm_overlap"] = true;
+      notes.push_back("tpu: tp_comm_overlap on (XLA async collective fusion, as MaxText runs)");
+    }
     // MaxText's batch is per device: the chips of a tensor (and context) parallel group process
     // their per-device batches together, in one pass.
     const auto micro = c.batch["micro"];
     if (micro && !micro.IsNull() && degree("tp") * degree("cp") > 1) {
-      par["micro_batch"] = micro.as<long>() * degree("tp") * degree("cp");
+      const long per_device = micro.as<long>();  // read before par["micro_batch"], which aliases it
+      par["micro_batch"] = per_device * degree("tp") * degree("cp");
       notes.push_back(fmt::format("tpu: micro-batch {} per device x tp x cp = {} sequences per pass",
-                                  micro.as<long>(), micro.as<long>() * degree("tp") * degree("cp")));
+                                  per_device, per_device * degree("tp") * degree("cp")));
     }
   }
   return root;
@@ -149,6 +156,9 @@ std::vector<ValidationCase> load_validation_cases(const std::string& path,
       std::vector<std::string> notes;
       Document scenario_doc = Document::assembled(assemble(nodes, catalog, notes), doc);
       for (const auto& o : overrides) scenario_doc.apply_override(o);
+      YAML::Emitter yaml;
+      yaml << scenario_doc.root().yaml();
+      c.scenario_yaml = yaml.c_str();
       Scenario s = scenario_from(scenario_doc, path);
       s.name = c.id;
       s.notes.insert(s.notes.begin(), notes.begin(), notes.end());

@@ -17,7 +17,18 @@ models::DeviceCompute device_compute(const topology::DeviceSpec& d) {
   c.hbm_efficiency = d.hbm_efficiency;
   c.compute_units = d.compute_units;
   if (d.compute_unit_kind == "MXU") c.tile = {128, 128};
+  else c.sustained_share = kGpuSustainedShare;
   return c;
+}
+
+models::MemoryOptions memory_options(const topology::DeviceSpec& d, bool flash_attention) {
+  models::MemoryOptions o;
+  o.flash_attention = flash_attention;
+  if (d.compute_unit_kind == "MXU") {
+    o.framework_bytes = 0.5 * 1024 * 1024 * 1024;
+    o.fragmentation = 0;
+  }
+  return o;
 }
 
 }  // namespace dtsim::training

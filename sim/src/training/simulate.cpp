@@ -4,6 +4,7 @@
 #include "dtsim/sim/collective/network_runner.hpp"
 #include "dtsim/sim/collective/measure.hpp"
 #include "dtsim/sim/config/loader.hpp"
+#include "dtsim/sim/training/device_compute.hpp"
 #include "dtsim/sim/training/executor.hpp"
 #include "dtsim/sim/training/step_builder.hpp"
 #include "dtsim/sim/training/step_result.hpp"
@@ -76,8 +77,7 @@ StepResult simulate_step(const config::Scenario& s) {
   r.mfu = flops.model / (r.step_time_s * n * r.peak_flops_per_s);
   r.hfu = flops.hardware / (r.step_time_s * n * r.peak_flops_per_s);
 
-  models::MemoryOptions memory;
-  memory.flash_attention = s.execution.flash_attention;
+  const auto memory = memory_options(s.cluster.device, s.execution.flash_attention);
   r.memory = models::check_memory(s.model, s.training, s.plan, s.cluster.device.mem_capacity_bytes, memory);
 
   const auto& sys = s.cluster.system;

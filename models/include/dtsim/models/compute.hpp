@@ -4,7 +4,7 @@
 //       + launch overhead,
 // where the efficiency depends on the kernel:
 //  - GEMM: best-case fraction (the device's measured MAMF / peak, ../shared/data/hardware.md
-//    6.3) x wave quantization x tile quantization (NVIDIA, "Matrix Multiplication Background
+//    6.3) x the share of it sustained in a training step x wave quantization x tile quantization (NVIDIA, "Matrix Multiplication Background
 //    User's Guide", DU-09799-001, Sec. 3). The output is cut into tiles (one per thread block,
 //    one thread block per SM or MXU at a time); tiles run in waves of `compute_units`;
 //      waves = ceil(tiles / units), wave efficiency = tiles / (waves x units),
@@ -17,7 +17,7 @@
 //  - FlashAttention: a fixed fraction of the device's best GEMM rate, reached at long
 //    sequences, times a per-thread-block start-up term and wave quantization over
 //    (batch x heads x query blocks) thread blocks:
-//      eff = gemm_efficiency x r(pass) x kb / (kb + c(pass)) x wave efficiency,
+//      eff = gemm_efficiency x sustained share x r(pass) x kb / (kb + c(pass)) x wave efficiency,
 //    kb the key blocks a thread block visits. r and c come from FlashAttention-3 on H100 SXM5,
 //    BF16, head dim 128 (Shah et al. 2024, Fig. 5/6: forward 467, 565, 625, 638, 646, 648 and
 //    backward 316, 424, 501, 542, 559, 561 TFLOP/s at sequence 512 ... 16k, batch x sequence
@@ -69,6 +69,9 @@ struct DeviceCompute {
   int compute_units = 0;      // SMs, CUs, MXUs: where GEMM tiles run in waves
   GemmTile tile;              // largest GEMM tile (256 x 128 on GPUs: device_compute.hpp)
   double launch_overhead_s = kDefaultLaunchOverheadS;
+  // Share of that best case the matrix kernels (GEMMs, attention) sustain inside a training
+  // step: 1 is the rate measured alone; sim/training/device_compute.hpp says what it is and why.
+  double sustained_share = 1;
 };
 
 // Dense matrix peak for a precision; throws std::invalid_argument when the device has none.

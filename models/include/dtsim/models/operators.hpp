@@ -64,8 +64,12 @@ struct PassCost {
   double executed_flops = 0;  // what the kernels perform (causal masking, FlashAttention's
                               // backward recomputing the scores, elementwise arithmetic)
   double bytes = 0;           // HBM bytes read and written
+  // Bytes moved by the memory-bound kernel that prepares an FP8 GEMM's operands (Transformer
+  // Engine's cast-transpose: bf16 in, fp8 and its transpose out); a kernel of its own, timed
+  // at HBM bandwidth after the GEMM's roofline.
+  double cast_bytes = 0;
   std::optional<GemmShape> gemm;
-  bool runs() const { return executed_flops > 0 || bytes > 0; }
+  bool runs() const { return executed_flops > 0 || bytes > 0 || cast_bytes > 0; }
 };
 
 struct Operator {

@@ -24,6 +24,7 @@ struct ValidationCase {
   std::string source;
   double measured_step_s = 0;
   std::optional<Scenario> scenario;  // absent when the case cannot be run
+  std::string scenario_yaml;         // the scenario document it became, as YAML text
   std::string not_run;               // then: why
 };
 
