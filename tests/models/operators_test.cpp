@@ -123,3 +123,26 @@ TEST_CASE("operators carry the GEMM shapes of Megatron-LM's tensor-parallel laye
   CHECK(*qkv->backward_weight.gemm == models::GemmShape{h, 3 * h / t, s, 1});
   CHECK(qkv->parameters == Approx((h * 3 * h + 3 * h) / t));
 }
+
+TEST_CASE("the output layer's cross entropy and the embedding's backward move what Megatron-LM's kernels move",
+          "[models][operators]") {
+  const auto m = zoo_model("gpt3-175b");
+  const auto sh = shard(8, true, Recompute::selective);
+  const double logits = s * b * v / t;  // this rank's vocab shard of every token
+  auto find = [](const std::vector<models::Operator>& ops, const std::string& name) {
+    for (const auto& op : ops)
+      if (op.name == name) return op;
+    FAIL("no operator " << name);
+    return models::Operator{};
+  };
+  // Unfused fp32 cross entropy (megatron/core/tensor_parallel/cross_entropy.py): cast 2+4,
+  // max 4, subtract 4+4, exp 4+4, sum 4, divide 4+4 = 38 bytes per logit forward; scale 4+4
+  // and cast back 4+2 = 14 backward.
+  const auto ce = find(models::head_operators(m, sh), "cross_entropy");
+  CHECK(ce.forward.bytes == Approx(38 * logits));
+  CHECK(ce.backward_input.bytes == Approx(14 * logits));
+  // Embedding backward: dY read (2 sbh/t under sequence parallelism) and, per micro-batch, the
+  // dense vocab/t x h table zero-filled (2), read (2) and added into the fp32 main gradient (4+4).
+  const auto lookup = find(models::embedding_operators(m, sh), "embedding");
+  CHECK(lookup.backward_input.bytes == Approx(2 * sbh / t + 12 * v * h / t));
+}

@@ -154,7 +154,7 @@ std::vector<ValidationCase> load_validation_cases(const std::string& path,
     const CaseNodes nodes = read_case(n, c);
     try {
       std::vector<std::string> notes;
-      Document scenario_doc = Document::assembled(assemble(nodes, catalog, notes), doc);
+      Document scenario_doc = Document::assembled(assemble(nodes, catalog, notes), doc, n.pos());
       for (const auto& o : overrides) scenario_doc.apply_override(o);
       YAML::Emitter yaml;
       yaml << scenario_doc.root().yaml();

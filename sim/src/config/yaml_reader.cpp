@@ -62,10 +62,11 @@ Document Document::from_text(std::string_view text, std::string label) {
   return d;
 }
 
-Document Document::assembled(YAML::Node root, const Document& source) {
+Document Document::assembled(YAML::Node root, const Document& source, SourcePos where) {
   Document d;
   d.root_ = std::move(root);
   d.origin_ = source.origin_;
+  d.root_pos_ = std::move(where);
   return d;
 }
 
@@ -118,7 +119,9 @@ const std::shared_ptr<const Origin>* Document::override_origin(const YAML::Node&
   return nullptr;
 }
 
-Node Document::root() const { return Node(root_, "", origin_, this, {origin_->file, 1, 1}); }
+Node Document::root() const {
+  return Node(root_, "", origin_, this, root_pos_.file.empty() ? SourcePos{origin_->file, 1, 1} : root_pos_);
+}
 
 Node::Node(YAML::Node node, std::string path, std::shared_ptr<const Origin> origin,
            const Document* doc, SourcePos fallback)

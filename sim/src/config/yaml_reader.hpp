@@ -32,8 +32,9 @@ class Document {
   // Parses a file; malformed YAML, a missing file and an empty file are ConfigErrors.
   static Document from_file(const std::string& path);
   static Document from_text(std::string_view text, std::string label);
-  // A document assembled from nodes of `source` (they keep their positions in its file).
-  static Document assembled(YAML::Node root, const Document& source);
+  // A document assembled from nodes of `source` (they keep their positions in its file); nodes
+  // made while assembling have no position and report `where` (the source's node they came from).
+  static Document assembled(YAML::Node root, const Document& source, SourcePos where);
 
   // Applies "key.path=value" (value parsed as YAML) to the tree.
   void apply_override(const std::string& assignment);
@@ -47,6 +48,7 @@ class Document {
  private:
   YAML::Node root_;
   std::shared_ptr<const Origin> origin_;
+  SourcePos root_pos_;  // where the root points when it has no mark of its own
   std::vector<std::pair<YAML::Node, std::shared_ptr<const Origin>>> overrides_;
 };
 

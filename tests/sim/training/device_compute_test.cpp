@@ -22,3 +22,22 @@ TEST_CASE("the compute model's H100 comes from the catalog with its sources", "[
   const auto a100 = training::device_compute(*catalog.find_device("a100"));
   CHECK_THROWS_AS(models::matrix_peak_flops(a100, models::Precision::fp8), std::invalid_argument);
 }
+
+TEST_CASE("GPU matrix kernels run at the calibrated sustained share of their MAMF; TPUs at their estimate",
+          "[sim][compute]") {
+  const auto catalog = config::builtin_catalog();
+  const auto h100 = training::device_compute(*catalog.find_device("h100"));
+  const auto v5p = training::device_compute(*catalog.find_device("tpu-v5p"));
+  CHECK(h100.sustained_share == training::kGpuSustainedShare);
+  CHECK(v5p.sustained_share == 1);
+  // A GEMM of whole tiles in whole waves: 132 x 4 tiles of 256 x 128 on 132 SMs, so wave and
+  // tile efficiency are 1 and the efficiency is MAMF x sustained share exactly.
+  const models::GemmShape whole{256.0 * 132, 128.0 * 4, 8192, 1};
+  CHECK(models::gemm_efficiency(whole, h100).efficiency == Approx(0.803 * training::kGpuSustainedShare));
+  // FlashAttention's ceiling scales the same way (compute.hpp: gemm x share x r x ...).
+  auto alone = h100;
+  alone.sustained_share = 1;
+  const models::AttentionShape a{64, 2048};
+  CHECK(models::attention_efficiency(a, models::Pass::forward, h100) ==
+        Approx(training::kGpuSustainedShare * models::attention_efficiency(a, models::Pass::forward, alone)));
+}
