@@ -11,5 +11,9 @@ void add_collective_command(CLI::App& app);
 void add_validate_command(CLI::App& app);
 void add_model_command(CLI::App& app);
 void add_memory_command(CLI::App& app);
+void add_compare_command(CLI::App& app);
+void add_sweep_command(CLI::App& app);
+void add_merge_command(CLI::App& app);
+void add_search_command(CLI::App& app);
 
 }  // namespace dtsim::tools

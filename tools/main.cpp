@@ -18,6 +18,10 @@ int main(int argc, char** argv) {
   dtsim::tools::add_validate_command(app);
   dtsim::tools::add_model_command(app);
   dtsim::tools::add_memory_command(app);
+  dtsim::tools::add_compare_command(app);
+  dtsim::tools::add_sweep_command(app);
+  dtsim::tools::add_merge_command(app);
+  dtsim::tools::add_search_command(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::Success& e) {

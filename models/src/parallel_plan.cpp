@@ -47,4 +47,22 @@ std::string to_string(Recompute r) {
   return "?";
 }
 
+std::string to_string(FinetuneMethod m) {
+  switch (m) {
+    case FinetuneMethod::full: return "full";
+    case FinetuneMethod::lora: return "lora";
+    case FinetuneMethod::qlora: return "qlora";
+  }
+  return "?";
+}
+
+std::string to_string(WeightFormat f) {
+  switch (f) {
+    case WeightFormat::training: return "training";
+    case WeightFormat::int8: return "int8";
+    case WeightFormat::nf4: return "nf4";
+  }
+  return "?";
+}
+
 }  // namespace dtsim::models

@@ -1,5 +1,6 @@
-// Scenario files: sections `model`, `training`, `parallelism`, `cluster`, and optional catalog
-// additions (`links`, `devices`, `systems`). See docs/scenario.md for every key and default.
+// Scenario files: sections `model`, `training`, `parallelism`, `cluster`, optional catalog
+// additions (`links`, `devices`, `systems`) and study sections (`cost`, `goodput`, `variants`,
+// `sweep`, `search`: study_reader.hpp). See docs/scenario.md for every key and default.
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
@@ -8,6 +9,7 @@
 #include "dtsim/sim/config/loader.hpp"
 #include "model_reader.hpp"
 #include "plan_check.hpp"
+#include "study_reader.hpp"
 #include "suggest.hpp"
 
 namespace dtsim::config {
@@ -30,6 +32,7 @@ void read_training(const Node& n, Scenario& s) {
     t.precision = as_choice<Precision>(*p, {{"bf16", Precision::bf16}, {"fp16", Precision::fp16},
                                             {"fp8", Precision::fp8}, {"fp32", Precision::fp32}});
   if (auto f = m.get("flash_attention")) s.execution.flash_attention = as_bool(*f);
+  if (auto f = m.get("finetune")) t.finetune = read_finetune(*f);
   m.finish();
 }
 
@@ -202,6 +205,11 @@ Scenario scenario_from(const Document& doc, const std::string& path) {
   const PlanInput plan = read_parallelism(m.require("parallelism", "tp, pp and the other degrees"), s.execution);
   if (auto sim = m.get("simulation")) read_simulation(*sim, s.execution);
   read_cluster(m.require("cluster", "the system and its size"), s.catalog, s.cluster);
+  if (auto c = m.get("cost")) s.cost = read_cost(*c);
+  if (auto g = m.get("goodput")) s.goodput = read_goodput(*g);
+  if (auto v = m.get("variants")) s.variants = read_variants(*v);
+  if (auto w = m.get("sweep")) s.sweep = read_sweep(*w);
+  if (auto q = m.get("search")) s.search = read_search(*q);
   m.finish();
   check_precision(training, s);
   check_plan(plan, s);

@@ -241,6 +241,13 @@ void MapReader::finish() const {
 
 std::string as_string(const Node& n) { return n.scalar(); }
 
+std::string yaml_text(const Node& n) {
+  if (n.is_scalar()) return n.yaml().Scalar();
+  YAML::Emitter out;
+  out << YAML::Flow << n.yaml();
+  return out.c_str();
+}
+
 namespace {
 std::optional<double> to_double(const std::string& s) {
   double v = 0;

@@ -98,6 +98,8 @@ class MapReader {
   // Errors on the first key (in document order) that no get/require/allow asked for.
   void finish() const;
   void allow(std::string_view key) { known_.emplace_back(key); }
+  // Every key and value, in document order (a map whose keys are data: variant overrides).
+  const std::vector<std::pair<std::string, Node>>& entries() const { return entries_; }
 
  private:
   Node map_;
@@ -113,6 +115,8 @@ double as_number(const Node& n, double min, double max, bool min_exclusive = fal
 bool as_bool(const Node& n);
 double as_quantity(const Node& n, Dimension d, bool positive = true);
 std::vector<std::string> as_string_list(const Node& n);
+// A value as one line of YAML (flow style): what --set takes after the '='.
+std::string yaml_text(const Node& n);
 
 // One of a fixed set of names: as_choice(n, {{"none", X::none}, ...}).
 template <class E>

@@ -10,11 +10,27 @@ enum class Precision { fp32, bf16, fp16, fp8 };
 enum class Schedule { gpipe, one_f_one_b, interleaved_1f1b };
 enum class Recompute { none, selective, full };
 
+// Parameter-efficient fine-tuning: the base weights are frozen (no gradients, no optimizer
+// state), stored in `base_format`; low-rank adapters A (h_in x r) and B (r x h_out) beside the
+// chosen linear layers are trained (LoRA, Hu et al. 2021; QLoRA with a 4-bit NormalFloat base,
+// Dettmers et al. 2023).
+enum class FinetuneMethod { full, lora, qlora };
+enum class WeightFormat { training, int8, nf4 };  // training: the training precision's 16 bits
+struct Finetune {
+  FinetuneMethod method = FinetuneMethod::full;
+  int rank = 16;
+  WeightFormat base_format = WeightFormat::training;
+  bool attention = true;  // adapters on the attention projections (QKV, output)
+  bool mlp = true;        // adapters on the MLP matrices
+  friend bool operator==(const Finetune&, const Finetune&) = default;
+};
+
 struct TrainingSetup {
   std::int64_t global_batch = 0;  // sequences per optimizer step
   int seq_len = 0;
   double tokens = 0;              // training budget, for time-to-train
   Precision precision = Precision::bf16;
+  Finetune finetune;
   friend bool operator==(const TrainingSetup&, const TrainingSetup&) = default;
 
   double tokens_per_step() const { return static_cast<double>(global_batch) * seq_len; }
@@ -55,5 +71,7 @@ std::vector<int> split_layers(int layers, int chunks);
 std::string to_string(Precision p);
 std::string to_string(Schedule s);
 std::string to_string(Recompute r);
+std::string to_string(FinetuneMethod m);
+std::string to_string(WeightFormat f);
 
 }  // namespace dtsim::models

@@ -1,6 +1,7 @@
 #pragma once
 // A scenario after loading: every preset resolved, every default applied and recorded, every
 // plan check passed. Plain values; nothing here knows YAML.
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -34,6 +35,55 @@ struct Execution {
   bool fold = true;                   // simulate one rank per pipeline stage for its peers
 };
 
+// What a run costs. Absent figures take the catalog's (prices, power) or the documented
+// defaults of sim/study/economics.hpp, which records every default it applies.
+struct CostSpec {
+  enum class Pricing { rent, buy };
+  std::optional<Pricing> pricing;                  // default: rent when the catalog has a rent price
+  std::optional<double> rent_usd_per_accelerator_hour;
+  std::optional<double> accelerator_price_usd;     // buy: per accelerator
+  std::optional<double> node_price_usd;            // buy: per node (system), replaces the above
+  std::optional<double> network_usd_per_port;      // buy: per scale-out NIC port, switches included
+  std::optional<double> amortization_years;        // buy: the hardware is written off over these
+  std::optional<double> usd_per_kwh;
+  std::optional<double> pue;                       // facility power / IT power
+  friend bool operator==(const CostSpec&, const CostSpec&) = default;
+};
+
+// Interruptions and checkpoints: what turns the ideal time-to-train into the effective one.
+struct GoodputSpec {
+  bool enabled = true;
+  std::optional<double> failures_per_accelerator_day;
+  std::optional<double> checkpoint_bytes_per_s;    // storage write bandwidth, whole job
+  std::optional<double> checkpoint_interval_s;     // default: Young/Daly optimum
+  std::optional<double> restart_s;                 // detect, reschedule, reload, re-warm
+  friend bool operator==(const GoodputSpec&, const GoodputSpec&) = default;
+};
+
+// One side of a comparison: a name and overrides ("key.path=value", as --set) on the scenario.
+struct Variant {
+  std::string name;
+  std::vector<std::string> overrides;
+  friend bool operator==(const Variant&, const Variant&) = default;
+};
+
+// One key of a sweep and the values it takes (YAML text each, as --set takes them).
+struct SweepAxis {
+  std::string key;
+  std::vector<std::string> values;
+  friend bool operator==(const SweepAxis&, const SweepAxis&) = default;
+};
+
+// `search:`: how many plans to report and confirm, and limits on the space searched (an axis
+// per parallelism key: tp, pp, cp, vpp, micro_batch, zero, recompute, sequence_parallel).
+struct SearchSpec {
+  bool given = false;  // the file has a search block: compare picks each variant's best plan
+  int top = 5;
+  int confirm = 8;     // best screened plans replayed in full
+  std::vector<SweepAxis> space;
+  friend bool operator==(const SearchSpec&, const SearchSpec&) = default;
+};
+
 struct Scenario {
   std::string file;
   std::string name;
@@ -43,6 +93,11 @@ struct Scenario {
   models::ParallelPlan plan;
   ClusterSpec cluster;
   Execution execution;
+  CostSpec cost;
+  GoodputSpec goodput;
+  std::vector<Variant> variants;    // `variants:`, for dtsim compare
+  std::vector<SweepAxis> sweep;     // `sweep:`, for dtsim sweep
+  SearchSpec search;                // `search:`, for dtsim search and compare
   topology::Catalog catalog;        // built-in presets plus the scenario's own
   std::vector<std::string> notes;   // defaults applied, layer split: printed with the results
 };

@@ -1,0 +1,2 @@
+#pragma once
+// Placeholder until the sweep lands (issue 7).

@@ -1,0 +1,1 @@
+// Placeholder until the plan search lands (issue 7).

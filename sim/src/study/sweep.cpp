@@ -1,0 +1,1 @@
+// Placeholder until the sweep lands (issue 7).

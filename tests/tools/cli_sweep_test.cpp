@@ -1,0 +1,1 @@
+// Placeholder until its feature lands (issue 7).

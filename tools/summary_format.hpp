@@ -1,0 +1,23 @@
+#pragma once
+// The figures every what-if command reports for a simulated scenario (compare, sweep, search),
+// in one order and with one set of names: a table with a column per scenario, CSV rows and
+// JSON objects. Keys are snake_case with their unit as suffix.
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "dtsim/sim/study/summary.hpp"
+
+namespace dtsim::tools {
+
+// The metric names (CSV header and JSON keys), in order.
+std::vector<std::string> summary_keys();
+std::vector<std::string> summary_values(const study::Summary& s);  // as CSV cells
+nlohmann::ordered_json summary_json(const study::Summary& s);
+// Rows are metrics, columns the scenarios (labelled by name).
+std::string summary_table(const std::vector<study::Summary>& summaries);
+
+// A CSV cell: quoted when it holds a comma, quote or newline.
+std::string csv_cell(const std::string& text);
+
+}  // namespace dtsim::tools
