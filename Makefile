@@ -20,7 +20,7 @@ build: configure
 
 run: deps
 	@$(MAKE) --no-print-directory build
-	$(BUILD)/dtsim run scenarios/quickstart.yaml
+	$(BUILD)/dtsim compare scenarios/h100-vs-h800-vs-tpu.yaml
 
 test: deps
 	@$(MAKE) --no-print-directory build

@@ -1,5 +1,5 @@
 // dtsim memory SCENARIO.yaml [--json] [--set key.path=value ...] [--no-flash-attention]
-//                            [--state-layout megatron|zero-paper]
+//                            [--state-layout megatron|zero-paper|pure-bf16]
 // Per-stage memory of one accelerator and the verdict. A plan that does not fit is a result
 // (exit 0), not an error.
 #include <fmt/format.h>
@@ -9,6 +9,7 @@
 
 #include "commands.hpp"
 #include "dtsim/sim/training/device_compute.hpp"
+#include "dtsim/models/finetune.hpp"
 #include "dtsim/models/memory.hpp"
 #include "dtsim/sim/config/loader.hpp"
 #include "text_table.hpp"
@@ -24,14 +25,36 @@ std::string gib(double bytes) {
   return fmt::format("{:.2f}", bytes / kGiB);
 }
 
-std::vector<std::string> assumptions(const models::TrainingSetup& t,
+// The fine-tuning setup, and how many parameters it trains.
+std::string finetune_line(const models::ModelSpec& m, const models::Finetune& f) {
+  using models::WeightFormat;
+  if (!models::frozen_base(f)) return "fine-tuning: full (every weight trained)";
+  const double total = models::count_params(m).total, trained = models::trained_params(m, f);
+  const char* targets = f.attention && f.mlp ? "attention and MLP" : f.attention ? "attention" : "MLP";
+  std::string base = "16-bit";
+  const char* kept = " (embedding, norms and output layer 16-bit)";
+  if (f.base_format == WeightFormat::int8) base = "int8, 1 byte + an fp32 scale per output row";
+  if (f.base_format == WeightFormat::nf4)
+    base = fmt::format("nf4, {:.3f} bits per parameter with double-quantized scales",
+                       models::kNf4BitsPerParam);
+  if (f.base_format == WeightFormat::training) kept = "";
+  return fmt::format(
+      "fine-tuning: {}, rank-{} adapters on the {} linear layers, {:.1f} M trained parameters "
+      "({:.2f} % of {:.2f} B); frozen base {}{}, no gradients or optimizer state",
+      models::to_string(f.method), f.rank, targets, trained / 1e6, 100 * trained / total,
+      total / 1e9, base, kept);
+}
+
+std::vector<std::string> assumptions(const models::ModelSpec& m, const models::TrainingSetup& t,
                                      const models::MemoryOptions& o) {
   const auto per_param = models::state_bytes_per_param(t.precision, o.layout);
   return {
       fmt::format(
-          "model state: {} + {} + {} = {} bytes per parameter before ZeRO sharding ({} layout)",
+          "model state: {} + {} + {} = {} bytes per trained parameter before ZeRO sharding ({} "
+          "layout)",
           per_param.weights, per_param.grads, per_param.optimizer, per_param.total(),
           models::to_string(o.layout)),
+      finetune_line(m, t.finetune),
       fmt::format("attention: {}", o.flash_attention ? "FlashAttention (no s x s tensors kept)"
                                                      : "unfused (s x s scores kept)"),
       fmt::format(
@@ -43,6 +66,7 @@ Json stage_json(const models::MemoryBreakdown& b) {
   return {{"stage", b.stage},
           {"layers", b.layers},
           {"parameters", b.params},
+          {"trained_parameters", b.trained_params},
           {"weights_bytes", b.weights_bytes},
           {"grads_bytes", b.grads_bytes},
           {"optimizer_bytes", b.optimizer_bytes},
@@ -69,7 +93,7 @@ Json to_json(const config::Scenario& s, const models::MemoryVerdict& v,
   j["worst_stage"] = v.worst_stage;
   j["fits"] = v.fits();
   j["headroom_bytes"] = v.headroom_bytes();
-  j["assumptions"] = assumptions(s.training, o);
+  j["assumptions"] = assumptions(s.model, s.training, o);
   j["notes"] = s.notes;
   return j;
 }
@@ -115,7 +139,7 @@ void print_text(const config::Scenario& s, const models::MemoryVerdict& v,
            gib(b.temporary_bytes), gib(b.framework_bytes + b.fragmentation_bytes),
            gib(b.total_bytes())});
   std::cout << t.str() << "\n" << verdict_line(s, v) << "\n\nassumptions\n";
-  for (const auto& a : assumptions(s.training, o)) std::cout << "  " << a << "\n";
+  for (const auto& a : assumptions(s.model, s.training, o)) std::cout << "  " << a << "\n";
   for (const auto& n : s.notes) std::cout << "  " << n << "\n";
 }
 
@@ -140,10 +164,12 @@ void add_memory_command(CLI::App& app) {
                 "unfused attention: keep the s x s score tensors");
   cmd->add_option(
          "--state-layout", opts->layout,
-         "bytes per parameter of model state: megatron (bf16 18, fp16 20) or zero-paper (16)")
+         "bytes per trained parameter of model state: megatron (bf16 18, fp16 20), zero-paper "
+         "(16) or pure-bf16 (12: no master copy, as QLoRA's code trains adapters)")
       ->transform(CLI::CheckedTransformer(std::map<std::string, models::StateLayout>{
           {"megatron", models::StateLayout::megatron},
-          {"zero-paper", models::StateLayout::zero_paper}}));
+          {"zero-paper", models::StateLayout::zero_paper},
+          {"pure-bf16", models::StateLayout::pure_bf16}}));
   cmd->callback([opts] {
     const auto scenario = config::load_scenario(opts->scenario, opts->overrides);
     auto options = training::memory_options(scenario.cluster.device,

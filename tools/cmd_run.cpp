@@ -10,6 +10,7 @@
 #include "dtsim/models/transformer.hpp"
 #include "dtsim/sim/config/error.hpp"
 #include "dtsim/sim/config/loader.hpp"
+#include "dtsim/sim/study/economics.hpp"
 #include "dtsim/sim/training/step_result.hpp"
 #include "dtsim/sim/training/trace.hpp"
 #include "text_table.hpp"
@@ -32,7 +33,64 @@ std::string plan_line(const config::Scenario& s, std::int64_t micro_batches) {
   return line;
 }
 
-Json to_json(const config::Scenario& s, const training::StepResult& r) {
+// A value that exists only when `known`: null otherwise, never a misleading 0.
+Json known_or_null(bool known, double value) { return known ? Json(value) : Json(nullptr); }
+
+Json goodput_json(const study::Goodput& g) {
+  return {{"enabled", g.enabled},
+          {"fraction", g.fraction},
+          {"failures_per_accelerator_day", g.failures_per_accelerator_day},
+          {"mtbf_s", g.mtbf_s},
+          {"checkpoint_bytes", g.checkpoint_bytes},
+          {"checkpoint_bytes_per_s", g.checkpoint_bytes_per_s},
+          {"checkpoint_write_s", g.checkpoint_write_s},
+          {"checkpoint_interval_s", g.checkpoint_interval_s},
+          {"restart_s", g.restart_s},
+          {"interruptions", g.interruptions},
+          {"checkpointing_s", g.checkpointing_s},
+          {"lost_s", g.lost_s}};
+}
+
+Json cost_json(const study::Economics& e) {
+  const auto& b = e.buy;
+  return {
+      {"pricing", e.pricing == config::CostSpec::Pricing::rent ? "rent" : "buy"},
+      {"priced", e.priced},
+      {"total_usd", known_or_null(e.priced, e.total_cost_usd)},
+      {"rent",
+       {{"usd_per_accelerator_hour", known_or_null(e.rent.known, e.rent.usd_per_accelerator_hour)},
+        {"total_usd", known_or_null(e.rent.known, e.rent.total_usd)}}},
+      {"buy",
+       {{"node_price_usd", known_or_null(b.known, b.node_price_usd)},
+        {"network_ports", b.network_ports},
+        {"network_usd_per_port", known_or_null(b.known, b.network_usd_per_port)},
+        {"purchase_usd", known_or_null(b.known, b.purchase_usd)},
+        {"amortization_years", known_or_null(b.known, b.amortization_years)},
+        {"hardware_usd", known_or_null(b.known, b.hardware_usd)},
+        {"usd_per_kwh", known_or_null(b.known, b.usd_per_kwh)},
+        {"electricity_usd", known_or_null(b.known, b.electricity_usd)},
+        {"total_usd", known_or_null(b.known, b.total_usd)}}}};
+}
+
+Json economics_json(const study::Economics& e) {
+  const auto& p = e.power;
+  return {{"ideal_time_to_train_s", e.time_to_train_s},
+          {"effective_time_to_train_s", e.effective_time_to_train_s},
+          {"goodput", goodput_json(e.goodput)},
+          {"accelerator_hours", e.accelerator_hours},
+          {"power",
+           {{"busy_share", p.busy_share},
+            {"accelerator_w", known_or_null(p.known, p.accelerator_w)},
+            {"node_other_w", known_or_null(p.known, p.node_other_w)},
+            {"it_w", known_or_null(p.known, p.it_w)},
+            {"pue", p.pue},
+            {"facility_w", known_or_null(p.known, p.facility_w)}}},
+          {"energy_mwh", known_or_null(p.known, e.energy_mwh)},
+          {"cost", cost_json(e)},
+          {"assumptions", e.assumptions}};
+}
+
+Json to_json(const config::Scenario& s, const training::StepResult& r, const study::Economics& e) {
   Json j;
   j["scenario"] = s.name;
   j["model"] = s.model.name;
@@ -53,15 +111,82 @@ Json to_json(const config::Scenario& s, const training::StepResult& r) {
   j["model_flops_per_step"] = r.model_flops;
   j["breakdown_s"] = breakdown_json(r.breakdown);
   j["tokens"] = s.training.tokens;
-  j["time_to_train_days"] = r.time_to_train_s / 86400;
-  j["accelerator_hours"] = r.accelerator_hours;
+  j["time_to_train_days"] = e.effective_time_to_train_s / 86400;  // as compare and sweep report it
+  j["economics"] = economics_json(e);
   j["notes"] = s.notes;
   return j;
 }
 
 std::string percent(double part, double whole) { return fmt::format("{:.1f} %", 100 * part / whole); }
 
-void print_text(const config::Scenario& s, const training::StepResult& r) {
+// "8.78 days", "3.09 h", "15.8 min", "19.6 s": the unit a reader thinks in at that length.
+std::string duration(double s) {
+  if (s >= 2 * 86400) return fmt::format("{:.2f} days", s / 86400);
+  if (s >= 2 * 3600) return fmt::format("{:.2f} h", s / 3600);
+  if (s >= 2 * 60) return fmt::format("{:.1f} min", s / 60);
+  return fmt::format("{:.1f} s", s);
+}
+
+std::string usd(double v) { return "$" + thousands(v); }
+std::string mwh(double v) { return (v >= 1000 ? thousands(v) : fmt::format("{:.1f}", v)) + " MWh"; }
+
+void add_goodput_rows(TextTable& t, const study::Goodput& g) {
+  t.row({"goodput", fmt::format("{:.1f} %", 100 * g.fraction)});
+  if (!g.enabled) return;
+  t.row({"  job MTBF", fmt::format("{} ({:.3g} interruptions per accelerator-day)",
+                                   duration(g.mtbf_s), g.failures_per_accelerator_day)});
+  t.row({"  checkpoint",
+         fmt::format("{:.3g} TB at {:.0f} GB/s: {} to write, every {}", g.checkpoint_bytes / 1e12,
+                     g.checkpoint_bytes_per_s / 1e9, duration(g.checkpoint_write_s),
+                     duration(g.checkpoint_interval_s))});
+  t.row({"  restart", duration(g.restart_s)});
+  t.row({"  writing checkpoints", duration(g.checkpointing_s)});
+  t.row({"  lost to interruptions",
+         fmt::format("{} over {:.1f} expected interruptions (rework and restarts)",
+                     duration(g.lost_s), g.interruptions)});
+}
+
+void add_cost_rows(TextTable& t, const study::Economics& e) {
+  const bool rent_chosen = e.pricing == config::CostSpec::Pricing::rent;
+  auto label = [](const char* name, bool chosen) {
+    return fmt::format("cost, {}{}", name, chosen ? " (chosen)" : "");
+  };
+  if (e.rent.known)
+    t.row({label("rent", rent_chosen),
+           fmt::format("{} = {} accelerator-hours x {:.2f} USD", usd(e.rent.total_usd),
+                       thousands(e.accelerator_hours), e.rent.usd_per_accelerator_hour)});
+  const auto& b = e.buy;
+  if (b.known)
+    t.row({label("buy", !rent_chosen),
+           fmt::format("{} = {} hardware ({:.2f} % of {} over {:.3g} years) + {} electricity",
+                       usd(b.total_usd), usd(b.hardware_usd), 100 * b.hardware_usd / b.purchase_usd,
+                       usd(b.purchase_usd), b.amortization_years, usd(b.electricity_usd))});
+  if (!e.priced)
+    t.row(
+        {"cost", fmt::format("not priced: no {} price known", rent_chosen ? "rent" : "purchase")});
+}
+
+void print_economics(const config::Scenario& s, const study::Economics& e) {
+  if (s.training.tokens <= 0) return;
+  TextTable t({fmt::format("training {} tokens", in_words(s.training.tokens)), "value"}, true);
+  t.row({"time to train, ideal", duration(e.time_to_train_s)});
+  t.row({"time to train, effective", duration(e.effective_time_to_train_s)});
+  add_goodput_rows(t, e.goodput);
+  t.row({"accelerator-hours", thousands(e.accelerator_hours)});
+  const auto& p = e.power;
+  if (p.known) {
+    t.row({"average power",
+           fmt::format(
+               "{:.3g} MW IT x PUE {:.3g} = {:.3g} MW (accelerators {:.0f} W, busy {:.1f} %)",
+               p.it_w / 1e6, p.pue, p.facility_w / 1e6, p.accelerator_w, 100 * p.busy_share)});
+    t.row({"energy", mwh(e.energy_mwh)});
+  }
+  add_cost_rows(t, e);
+  std::cout << "\n" << t.str();
+}
+
+void print_text(const config::Scenario& s, const training::StepResult& r,
+                const study::Economics& e) {
   const auto params = models::count_params(s.model);
   std::cout << s.name << "\n";
   TextTable setup({}, true);
@@ -76,11 +201,6 @@ void print_text(const config::Scenario& s, const training::StepResult& r) {
   results.row({"tokens/s", thousands(r.tokens_per_s)});
   results.row({"MFU", fmt::format("{:.1f} %", 100 * r.mfu)});
   results.row({"HFU", fmt::format("{:.1f} %", 100 * r.hfu)});
-  if (s.training.tokens > 0) {
-    results.row({"time to train", fmt::format("{:.2f} days", r.time_to_train_s / 86400)});
-    results.row({"  for tokens", in_words(s.training.tokens)});
-    results.row({"accelerator-hours", thousands(r.accelerator_hours)});
-  }
   std::cout << results.str() << "\n";
 
   const auto& b = r.breakdown;
@@ -96,9 +216,11 @@ void print_text(const config::Scenario& s, const training::StepResult& r) {
   add("pipeline transfers (p2p wait)", b.pp_wait_s);
   add("pipeline bubble", b.bubble_s);
   std::cout << parts.str();
-  if (!s.notes.empty()) {
+  print_economics(s, e);
+  if (!s.notes.empty() || !e.assumptions.empty()) {
     std::cout << "\nassumptions\n";
     for (const auto& n : s.notes) std::cout << "  " << n << "\n";
+    for (const auto& n : e.assumptions) std::cout << "  " << n << "\n";
   }
 }
 
@@ -126,8 +248,11 @@ void add_run_command(CLI::App& app) {
       training::write_trace(scenario, out);
     }
     const auto result = training::simulate_step(scenario);
-    if (opts->json) std::cout << to_json(scenario, result).dump(2) << "\n";
-    else print_text(scenario, result);
+    const auto economics = study::economics(scenario, result);
+    if (opts->json)
+      std::cout << to_json(scenario, result, economics).dump(2) << "\n";
+    else
+      print_text(scenario, result, economics);
   });
 }
 

@@ -1,8 +1,142 @@
-// Placeholder until `dtsim search` lands (issue 7).
+// dtsim search SCENARIO.yaml [--top K] [--confirm N] [--json] [--set key.path=value ...]
+#include <fmt/format.h>
+
+#include <iostream>
+#include <nlohmann/json.hpp>
+
 #include "commands.hpp"
+#include "dtsim/sim/config/loader.hpp"
+#include "dtsim/sim/study/search.hpp"
+#include "dtsim/sim/study/summary.hpp"
+#include "text_table.hpp"
 
 namespace dtsim::tools {
+namespace {
 
-void add_search_command(CLI::App&) {}
+using Json = nlohmann::ordered_json;
+constexpr double kGiB = 1024.0 * 1024 * 1024;
+
+std::string plan_of(const study::RankedPlan& r, const config::Scenario& s) {
+  return study::plan_text(study::with_plan(s, r.plan));
+}
+
+double slower(const study::RankedPlan& r, const study::RankedPlan& best) { return r.step_s() / best.step_s() - 1; }
+
+Json plan_json(const study::RankedPlan& r, const config::Scenario& s) {
+  const auto& p = r.plan;
+  Json j = {{"plan", plan_of(r, s)},
+            {"tp", p.tp}, {"pp", p.pp}, {"dp", p.dp}, {"cp", p.cp}, {"ep", p.ep}, {"vpp", p.vpp},
+            {"micro_batch", p.micro_batch}, {"zero", p.zero}, {"sequence_parallel", p.sequence_parallel},
+            {"recompute", models::to_string(p.recompute)},
+            {"estimated_step_s", r.estimate.step_s},
+            {"peak_memory_bytes", r.memory.capacity_bytes - r.memory.headroom_bytes()},
+            {"fits_memory", r.memory.fits()},
+            {"given", r.given}};
+  if (r.confirmed) {
+    j["simulated_step_s"] = r.simulated.step_time_s;
+    j["mfu"] = r.simulated.mfu;
+  }
+  return j;
+}
+
+void print_json(const config::Scenario& s, const study::SearchResult& r, int top) {
+  Json j;
+  j["scenario"] = s.name;
+  j["candidates"] = r.candidates;
+  j["fitting"] = r.fitting.size();
+  j["out_of_memory"] = r.out_of_memory;
+  j["indivisible"] = r.indivisible;
+  j["best"] = Json::array();
+  int shown = 0;
+  for (const auto& p : r.confirmed)
+    if (p.memory.fits() && shown++ < top) j["best"].push_back(plan_json(p, s));
+  if (r.given) {
+    j["given"] = plan_json(*r.given, s);
+    j["given"]["rank"] = r.given_rank ? Json(*r.given_rank) : Json(nullptr);
+  }
+  std::cout << j.dump(2) << "\n";
+}
+
+void print_best(const config::Scenario& s, const study::SearchResult& r, int top) {
+  std::cout << "confirmed by a full replay (the best plans by estimate, and the scenario's own)\n";
+  TextTable t({"rank", "plan", "estimate", "simulated", "MFU", "peak memory", "vs best"});
+  const study::RankedPlan* best = nullptr;
+  int rank = 0;
+  for (const auto& p : r.confirmed) {
+    if (!p.memory.fits() && !p.given) continue;
+    if (!best && p.memory.fits()) best = &p;
+    const bool fits = p.memory.fits();
+    rank += fits;
+    if (fits && rank > top && !p.given) continue;
+    t.row({fits ? std::to_string(rank) : "OOM", plan_of(p, s) + (p.given ? "  (scenario)" : ""),
+           fmt::format("{:.3f} s", p.estimate.step_s), fmt::format("{:.3f} s", p.simulated.step_time_s),
+           fmt::format("{:.1f} %", 100 * p.simulated.mfu),
+           fmt::format("{:.1f} GiB", (p.memory.capacity_bytes - p.memory.headroom_bytes()) / kGiB),
+           best ? fmt::format("{:+.1f} %", 100 * slower(p, *best)) : ""});
+  }
+  std::cout << t.str();
+  if (!r.given || !best) return;
+  const auto& g = *r.given;
+  if (!g.memory.fits())
+    std::cout << fmt::format("\nthe scenario's plan does not fit: {:.1f} GiB over; it would run in {:.3f} s\n",
+                             -g.memory.headroom_bytes() / kGiB, g.step_s());
+  else if (g.given && r.given_rank == 1)
+    std::cout << "\nthe scenario's plan is the fastest that fits\n";
+  else
+    std::cout << fmt::format("\nthe scenario's plan ranks {} of {} replayed: {:.1f} % slower than the best ({})\n",
+                             *r.given_rank, r.confirmed.size(), 100 * slower(g, *best),
+                             study::slower_because(g, *best));
+}
+
+void print_losers(const study::SearchResult& r) {
+  std::size_t indivisible = 0;
+  for (const auto& [why, n] : r.indivisible) indivisible += n;
+  std::cout << fmt::format("\n{} plans considered: {} cannot run, {} do not fit, {} fit\n", r.candidates,
+                           indivisible, r.out_of_memory, r.fitting.size());
+  for (const auto& [why, n] : r.indivisible) std::cout << fmt::format("  {:>7}  {}\n", n, why);
+  if (r.out_of_memory)
+    std::cout << fmt::format("  {:>7}  out of memory, by {:.1f} to {:.1f} GiB\n", r.out_of_memory,
+                             r.least_overflow_bytes / kGiB, r.most_overflow_bytes / kGiB);
+  if (r.fitting.size() > r.confirmed.size() && !r.fitting.empty()) {
+    const double best = r.fitting.front().estimate.step_s;
+    const auto& slowest = r.fitting.back().estimate.step_s;
+    const auto& next = r.fitting[std::min(r.confirmed.size(), r.fitting.size() - 1)].estimate.step_s;
+    std::cout << fmt::format("  {:>7}  fit but are estimated {:.1f} % to {:.1f} % slower than the best estimate\n",
+                             r.fitting.size() - std::min(r.fitting.size(), r.confirmed.size()),
+                             100 * (next / best - 1), 100 * (slowest / best - 1));
+  }
+}
+
+}  // namespace
+
+void add_search_command(CLI::App& app) {
+  struct Options {
+    std::string scenario;
+    std::vector<std::string> overrides;
+    int top = 0, confirm = 0;
+    bool json = false;
+  };
+  auto o = std::make_shared<Options>();
+  auto* cmd = app.add_subcommand("search", "find the fastest parallel plans that fit, and say why the rest lost");
+  cmd->add_option("scenario", o->scenario, "scenario YAML file (its plan is ranked too)")->required();
+  cmd->add_option("--set", o->overrides, "override a scenario key: --set cluster.nodes=64");
+  cmd->add_option("--top", o->top, "plans to show (default: search.top, 5)")->check(CLI::PositiveNumber);
+  cmd->add_option("--confirm", o->confirm, "best screened plans to replay in full (default: search.confirm, 8)")
+      ->check(CLI::PositiveNumber);
+  cmd->add_flag("--json", o->json, "print JSON");
+  cmd->callback([o] {
+    auto s = config::load_scenario(o->scenario, o->overrides);
+    if (o->top > 0) s.search.top = o->top;
+    if (o->confirm > 0) s.search.confirm = o->confirm;
+    const auto result = study::search(s);
+    if (o->json) return print_json(s, result, s.search.top);
+    std::cout << fmt::format("{}\n  model    {}\n  cluster  {} x {}\n  batch    {} x {} tokens\n\n", s.name,
+                             s.model.name, s.cluster.accelerators, s.cluster.device.name,
+                             s.training.global_batch, s.training.seq_len);
+    if (result.fitting.empty()) std::cout << "no plan fits in memory\n";
+    else print_best(s, result, s.search.top);
+    print_losers(result);
+  });
+}
 
 }  // namespace dtsim::tools

@@ -10,12 +10,15 @@
 namespace dtsim::tools {
 namespace {
 
-// One reported figure: its key, its label in tables, its value, and how tables print it.
+// One reported figure: its key, its label in tables, its value, how tables print it, and
+// whether it is known (energy needs a power figure, cost a price): unknown figures are "n/a"
+// in tables, empty in CSV and null in JSON, never a misleading zero.
 struct Metric {
   const char* key;
   const char* label;
   std::function<double(const study::Summary&)> value;
   std::function<std::string(double)> text;
+  std::function<bool(const study::Summary&)> known = [](const study::Summary&) { return true; };
 };
 
 std::string percent(double v) { return fmt::format("{:.1f} %", 100 * v); }
@@ -46,9 +49,10 @@ const std::vector<Metric>& metrics() {
       {"goodput", "goodput", [](const auto& s) { return s.economics.goodput.fraction; }, percent},
       {"accelerator_hours", "accelerator-hours", [](const auto& s) { return s.economics.accelerator_hours; }, thousands},
       {"energy_mwh", "energy", [](const auto& s) { return s.economics.energy_mwh; },
-       [](double v) { return fmt::format("{:.1f} MWh", v); }},
+       [](double v) { return fmt::format("{:.1f} MWh", v); },
+       [](const auto& s) { return s.economics.power.known; }},
       {"cost_usd", "cost", [](const auto& s) { return s.economics.total_cost_usd; },
-       [](double v) { return "$" + thousands(v); }},
+       [](double v) { return "$" + thousands(v); }, [](const auto& s) { return s.economics.priced; }},
   };
   return all;
 }
@@ -71,7 +75,7 @@ std::string csv_cell(const std::string& text) {
 std::vector<std::string> summary_values(const study::Summary& s) {
   std::vector<std::string> v = {s.name, s.system, std::to_string(s.accelerators), s.plan,
                                 s.step.memory.fits() ? "true" : "false"};
-  for (const auto& m : metrics()) v.push_back(fmt::format("{:.6g}", m.value(s)));
+  for (const auto& m : metrics()) v.push_back(m.known(s) ? fmt::format("{:.6g}", m.value(s)) : "");
   return v;
 }
 
@@ -81,7 +85,7 @@ nlohmann::ordered_json summary_json(const study::Summary& s) {
                               {"accelerators", s.accelerators},
                               {"plan", s.plan},
                               {"fits_memory", s.step.memory.fits()}};
-  for (const auto& m : metrics()) j[m.key] = m.value(s);
+  for (const auto& m : metrics()) j[m.key] = m.known(s) ? nlohmann::ordered_json(m.value(s)) : nullptr;
   return j;
 }
 
@@ -96,7 +100,8 @@ std::string summary_table(const std::vector<study::Summary>& summaries) {
   };
   row("system", [](const auto& s) { return fmt::format("{} x {}", s.accelerators, s.system); });
   row("plan", [](const auto& s) { return s.plan; });
-  for (const auto& m : metrics()) row(m.label, [&](const auto& s) { return m.text(m.value(s)); });
+  for (const auto& m : metrics())
+    row(m.label, [&](const auto& s) { return m.known(s) ? m.text(m.value(s)) : std::string("n/a"); });
   return t.str();
 }
 

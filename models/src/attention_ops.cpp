@@ -12,7 +12,21 @@ void add_qkv(OpList& ops, const Dims& d) {
   const double q = d.heads * m.qk_head_dim(), kv = d.kv_heads * (m.qk_head_dim() + m.v_head_dim());
   double params = d.h * (q + kv);
   if (m.bias) params += q + kv;
-  ops.gemm("qkv", {d.tokens, q + kv, d.h}, true, params, {d.act * d.tokens_sp * d.h, 0});
+  // A parallel block's MLP reads the same normalized input, kept here once.
+  ops.linear("qkv", {.shape = {d.tokens, q + kv, d.h},
+                     .params = params,
+                     .target = Target::attention,
+                     .matrices = 3,
+                     .input_bytes = d.act * d.tokens_sp * d.h,
+                     .input_needed = m.parallel_block && ops.keeps_input(Target::mlp)});
+}
+
+// One of MLA's projections: a single matrix of the attention target.
+void add_projection(OpList& ops, const std::string& name, GemmShape shape, double input_bytes) {
+  ops.linear(name, {.shape = shape,
+                    .params = shape.k * shape.n,
+                    .target = Target::attention,
+                    .input_bytes = input_bytes});
 }
 
 // RMSNorm over a latent of `width` channels (all tokens: the latents are not sequence-split).
@@ -34,19 +48,17 @@ void add_mla_projections(OpList& ops, const Dims& d) {
   const double q_out = d.heads * m.qk_head_dim();
   const double input = d.act * d.tokens_sp * d.h;
   if (q_lora > 0) {
-    ops.gemm("q_down", {d.tokens, q_lora, d.h}, true, d.h * q_lora, {input, 0});
+    add_projection(ops, "q_down", {d.tokens, q_lora, d.h}, input);
     add_latent_norm(ops, d, "q_norm", q_lora);
-    ops.gemm("q_up", {d.tokens, q_out, q_lora}, true, q_lora * q_out,
-             {d.act * d.tokens * q_lora, 0});
+    add_projection(ops, "q_up", {d.tokens, q_out, q_lora}, d.act * d.tokens * q_lora);
   } else {
-    ops.gemm("q_proj", {d.tokens, q_out, d.h}, true, d.h * q_out, {input, 0});
+    add_projection(ops, "q_proj", {d.tokens, q_out, d.h}, input);
   }
   const double kv_down = kv_lora + static_cast<double>(a.rope_head_dim);
-  ops.gemm("kv_down", {d.tokens, kv_down, d.h}, true, d.h * kv_down, {});
+  add_projection(ops, "kv_down", {d.tokens, kv_down, d.h}, 0);
   add_latent_norm(ops, d, "kv_norm", kv_lora);
   const double kv_out = d.heads * static_cast<double>(m.head_dim + a.v_head_dim);
-  ops.gemm("kv_up", {d.tokens, kv_out, kv_lora}, true, kv_lora * kv_out,
-           {d.act * d.tokens * kv_lora, 0});
+  add_projection(ops, "kv_up", {d.tokens, kv_out, kv_lora}, d.act * d.tokens * kv_lora);
 }
 
 void add_rope(OpList& ops, const Dims& d) {
@@ -65,7 +77,7 @@ void add_unfused_core(OpList& ops, const Dims& d, double kv_heads) {
   const double heads = d.b * d.heads;
   const double scores = heads * d.s_q * d.s_k;
   const double qk = d.act * d.b * d.s_q * (d.heads + kv_heads) * dqk;
-  ops.gemm("attention_scores", {d.s_q, d.s_k, dqk, heads}, false, 0, {qk, 0}, true);
+  ops.attention_gemm("attention_scores", {d.s_q, d.s_k, dqk, heads}, {qk, 0});
   ops.elementwise(
       "softmax",
       {scores, kSoftmaxFlops, tensor_bytes(d, scores, 1, 1), tensor_bytes(d, scores, 2, 1)},
@@ -78,8 +90,8 @@ void add_unfused_core(OpList& ops, const Dims& d, double kv_heads) {
   // The product with V keeps V and its other operand: the dropout output (without dropout
   // that is the softmax output, already kept).
   const double v = d.act * d.b * d.s_q * kv_heads * dv;
-  ops.gemm("attention_context", {d.s_q, dv, d.s_k, heads}, false, 0,
-           {v, m.dropout ? d.act * scores : 0}, true);
+  ops.attention_gemm("attention_context", {d.s_q, dv, d.s_k, heads},
+                     {v, m.dropout ? d.act * scores : 0});
 }
 
 }  // namespace
@@ -101,7 +113,12 @@ void add_attention(OpList& ops, const Dims& d) {
     add_unfused_core(ops, d, kv_heads);
   const double in = d.heads * static_cast<double>(m.v_head_dim());
   const double params = in * d.h + (m.bias ? d.h : 0);
-  ops.gemm("attention_out", {d.tokens, d.h, in}, true, params, {d.act * d.tokens * in, 0});
+  // FlashAttention's backward reads its output O, which is this projection's input.
+  ops.linear("attention_out", {.shape = {d.tokens, d.h, in},
+                               .params = params,
+                               .target = Target::attention,
+                               .input_bytes = d.act * d.tokens * in,
+                               .input_needed = d.shard.flash_attention});
   add_dropout_add(ops, d, "attention_dropout_add");
 }
 

@@ -6,10 +6,12 @@ namespace dtsim::models {
 namespace {
 
 // One whole sequence on one accelerator: per-token counts are these divided by seq_len.
-Shard one_sequence(int seq_len, Recompute recompute = Recompute::none) {
+Shard one_sequence(int seq_len, Recompute recompute = Recompute::none,
+                   const Finetune& finetune = {}) {
   Shard s;
   s.seq_len = seq_len;
   s.recompute = recompute;
+  s.finetune = finetune;
   return s;
 }
 
@@ -39,14 +41,15 @@ double logits_forward_flops_per_token(const ModelSpec& m) {
 }
 
 StepFlops step_flops(const ModelSpec& m, const TrainingSetup& t, Recompute recompute) {
-  double trained = counted_flops(head_operators(m, one_sequence(t.seq_len)), Pass::forward) * 3;
-  double recomputed = 0;
-  for (int l = 0; l < m.layers; ++l) {
-    const auto ops = layer_operators(m, one_sequence(t.seq_len, recompute), l);
+  const Shard shard = one_sequence(t.seq_len, recompute, t.finetune);
+  double trained = 0, recomputed = 0;
+  auto add = [&](const std::vector<Operator>& ops) {
     for (Pass p : {Pass::forward, Pass::backward_input, Pass::backward_weight})
       trained += counted_flops(ops, p);
     recomputed += counted_flops(ops, Pass::recompute);
-  }
+  };
+  add(head_operators(m, shard));
+  for (int l = 0; l < m.layers; ++l) add(layer_operators(m, shard, l));
   const double sequences = static_cast<double>(t.global_batch);
   return {trained * sequences, (trained + recomputed) * sequences};
 }

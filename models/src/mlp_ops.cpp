@@ -42,13 +42,20 @@ void add_matrices(OpList& ops, const Dims& d, const std::string& prefix, double 
   const double f = width / d.tp;
   const double f_in = f * fc1_factor(m.mlp);
   const double bias1 = m.bias ? f_in : 0, bias2 = m.bias ? d.h : 0;
-  ops.gemm(prefix + "fc1", {rows, f_in, d.h, batch}, true, batch * (d.h * f_in + bias1),
-           {input_kept, 0});
-  ops.last().expert = expert;
+  ops.linear(prefix + "fc1", {.shape = {rows, f_in, d.h, batch},
+                              .params = batch * (d.h * f_in + bias1),
+                              .target = Target::mlp,
+                              .matrices = fc1_factor(m.mlp),
+                              .expert = expert,
+                              .input_bytes = input_kept});
   add_activation(ops, d, prefix + "activation", rows * f * batch);
-  ops.gemm(prefix + "fc2", {rows, d.h, f, batch}, true, batch * (f * d.h + bias2),
-           {d.act * rows * f * batch, 0});
-  ops.last().expert = expert;
+  // ReLU's backward reads its output, which is the second matrix's input.
+  ops.linear(prefix + "fc2", {.shape = {rows, d.h, f, batch},
+                              .params = batch * (f * d.h + bias2),
+                              .target = Target::mlp,
+                              .expert = expert,
+                              .input_bytes = d.act * rows * f * batch,
+                              .input_needed = m.mlp == MlpKind::relu});
 }
 
 // Routed experts. With EP ranks exchanging tokens, each rank runs experts/ep experts on
@@ -61,8 +68,13 @@ void add_routed_experts(OpList& ops, const Dims& d, double input_kept) {
   const double experts = moe.experts;
   const double ep = d.shard.ep;
   const double slots = d.tokens * moe.top_k;  // token copies this rank processes
-  ops.gemm("router", {d.tokens_sp, experts, d.h}, true, d.h * experts,
-           {input_kept + 4 * d.tokens_sp * experts, 0});
+  // The router's input is also the shared experts' (kept here once). Its fp32 scores are
+  // kept for the softmax's backward, frozen or not: the gradient reaches X through them.
+  ops.linear("router", {.shape = {d.tokens_sp, experts, d.h},
+                        .params = d.h * experts,
+                        .input_bytes = input_kept,
+                        .input_needed = moe.shared_experts > 0 && ops.keeps_input(Target::mlp),
+                        .other_kept_bytes = 4 * d.tokens_sp * experts});
   const double moved = slots * d.h;
   ops.elementwise("dispatch",
                   {moved, 0, tensor_bytes(d, moved, 1, 1), tensor_bytes(d, moved, 1, 1)}, {});

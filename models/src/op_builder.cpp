@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "dtsim/models/finetune.hpp"
+
 namespace dtsim::models::detail {
 namespace {
 
@@ -37,6 +39,7 @@ Dims::Dims(const ModelSpec& model, const Shard& sh) : m(model), shard(sh) {
   act = element_bytes(sh.precision);
   in = sh.precision == Precision::fp8 ? 1 : element_bytes(sh.precision);
   out = element_bytes(sh.precision);
+  weight = element_bytes(sh.precision);
   attention_precision = sh.precision == Precision::fp8 ? Precision::bf16 : sh.precision;
 }
 
@@ -44,35 +47,99 @@ double tensor_bytes(const Dims& d, double elements, double read, double written)
   return d.act * elements * (read + written);
 }
 
-void OpList::gemm(std::string name, GemmShape s, bool has_weight, double params, Saved saved,
-                  bool attention_core) {
+bool OpList::adapted(Target target) const {
+  const Finetune& f = d_.shard.finetune;
+  return frozen() &&
+         ((target == Target::attention && f.attention) || (target == Target::mlp && f.mlp));
+}
+
+bool OpList::keeps_input(Target target, bool decoder) const {
+  const bool quantized = decoder && d_.shard.finetune.base_format != WeightFormat::training;
+  return !frozen() || adapted(target) || quantized;
+}
+
+Operator OpList::trained_gemm(std::string name, GemmShape s, Precision precision) const {
+  const double m = s.m, n = s.n, k = s.k, b = s.batch;
+  const double in = precision == Precision::fp8 ? 1 : d_.act;
+  Operator op;
+  op.name = std::move(name);
+  op.kind = OpKind::gemm;
+  op.precision = precision;
+  op.forward = gemm_pass(m, n, k, b, b * (in * (m * k + k * n) + d_.out * m * n));
+  // dX = dY W^T; dW = X^T dY, accumulated into an fp32 main-grad buffer (Megatron-LM's
+  // gradient_accumulation_fusion): the wgrad GEMM reads and writes 4-byte gradients.
+  op.backward_input = gemm_pass(m, k, n, b, b * (in * (m * n + n * k) + d_.out * m * k));
+  op.backward_weight = gemm_pass(k, n, m, b, b * (in * (k * m + m * n) + 8 * k * n));
+  if (precision == Precision::fp8) {
+    // Hopper's FP8 GEMMs take only the TN layout, so Transformer Engine casts the bf16 input
+    // to fp8 together with its transpose (for wgrad) before the forward GEMM, and the output
+    // gradient likewise before dgrad and wgrad (cast_transpose: read 2, write 1 + 1 bytes
+    // per element). The weights' casts happen once per step, not per micro-batch; left out.
+    op.forward.cast_bytes = 4 * b * m * k;
+    op.backward_input.cast_bytes = 4 * b * m * n;
+  }
+  return op;
+}
+
+void OpList::linear(std::string name, const Linear& l) {
+  Operator op = trained_gemm(name, l.shape, d_.shard.precision);
+  op.parameters = l.params;
+  op.expert = l.expert;
+  bool keep = true;
+  if (frozen()) {
+    const Finetune& f = d_.shard.finetune;
+    const GemmShape& s = l.shape;
+    const WeightFormat format = l.decoder ? f.base_format : WeightFormat::training;
+    const double matrix = s.k * s.n * s.batch;  // the rest of `params` are 16-bit biases
+    const double stored = stored_weight_bytes(format, s.k, s.n, s.batch, d_.weight);
+    op.backward_weight = {};
+    op.trainable = false;
+    op.frozen_bytes = stored + (l.params - matrix) * d_.weight;
+    if (format != WeightFormat::training) {
+      // Dequantized to a 16-bit copy before the forward GEMM and again before dgrad.
+      op.dequantized_bytes = d_.weight * matrix;
+      op.forward.cast_bytes += stored + op.dequantized_bytes;
+      op.backward_input.cast_bytes += stored + op.dequantized_bytes;
+    }
+    keep = keeps_input(l.target, l.decoder) || l.input_needed;
+  }
+  entries_.push_back({std::move(op), {(keep ? l.input_bytes : 0) + l.other_kept_bytes, 0}, false});
+  if (adapted(l.target)) add_adapters(name, l);
+}
+
+void OpList::add_adapters(const std::string& base, const Linear& l) {
+  const double r = d_.shard.finetune.rank;
+  const double m = l.shape.m, n = l.shape.n, k = l.shape.k, b = l.shape.batch;
+  const double a_width = r * l.matrices;  // the fused matrices' A side by side
+  // [E] Adapters run at 16 bits: under FP8 training in BF16, like attention (GEMMs this thin
+  // are memory-bound, so FP8 would not pay for its casts).
+  Operator a = trained_gemm(base + "_lora_a", {m, a_width, k, b}, d_.attention_precision);
+  a.parameters = b * a_width * k;
+  a.expert = l.expert;
+  a.backward_input.bytes += b * d_.out * m * k;  // dX += d(XA) A^T reads the base's dX
+  // (XA) B for each fused matrix: r inputs per output column, block-diagonal over the
+  // matrices; the result is added to the base GEMM's output, which it reads and writes.
+  Operator b_op = trained_gemm(base + "_lora_b", {m, n, r, b}, d_.attention_precision);
+  b_op.parameters = b * r * n;
+  b_op.expert = l.expert;
+  b_op.forward.bytes += b * d_.out * m * n;
+  // A's input X is the base GEMM's (kept there); B keeps X A for its weight gradient.
+  entries_.push_back({std::move(a), {}, false});
+  entries_.push_back({std::move(b_op), {d_.act * b * m * a_width, 0}, false});
+}
+
+void OpList::attention_gemm(std::string name, GemmShape s, Saved saved) {
   const double m = s.m, n = s.n, k = s.k, b = s.batch;
   Operator op;
   op.name = std::move(name);
   op.kind = OpKind::gemm;
-  op.precision = has_weight ? d_.shard.precision : d_.attention_precision;
-  op.parameters = params;
-  const double in = has_weight ? d_.in : d_.act;
+  op.precision = d_.attention_precision;
+  const double in = d_.act;
   op.forward = gemm_pass(m, n, k, b, b * (in * (m * k + k * n) + d_.out * m * n));
-  if (has_weight) {
-    // dX = dY W^T; dW = X^T dY, accumulated into an fp32 main-grad buffer (Megatron-LM's
-    // gradient_accumulation_fusion): the wgrad GEMM reads and writes 4-byte gradients.
-    op.backward_input = gemm_pass(m, k, n, b, b * (d_.in * (m * n + n * k) + d_.out * m * k));
-    op.backward_weight = gemm_pass(k, n, m, b, b * (d_.in * (k * m + m * n) + 8 * k * n));
-    if (op.precision == Precision::fp8) {
-      // Hopper's FP8 GEMMs take only the TN layout, so Transformer Engine casts the bf16 input
-      // to fp8 together with its transpose (for wgrad) before the forward GEMM, and the output
-      // gradient likewise before dgrad and wgrad (cast_transpose: read 2, write 1 + 1 bytes
-      // per element). The weights' casts happen once per step, not per micro-batch; left out.
-      op.forward.cast_bytes = 4 * b * m * k;
-      op.backward_input.cast_bytes = 4 * b * m * n;
-    }
-  } else {
-    // Both operands are activations: two dgrad GEMMs of the forward's size, no wgrad.
-    const double bytes = b * (in * (2 * m * n + m * k + k * n) + d_.out * (m * k + k * n));
-    op.backward_input = gemm_pass(m, k, n, 2 * b, bytes);
-  }
-  entries_.push_back({std::move(op), saved, attention_core});
+  // Both operands are activations: two dgrad GEMMs of the forward's size, no wgrad.
+  const double bytes = b * (in * (2 * m * n + m * k + k * n) + d_.out * (m * k + k * n));
+  op.backward_input = gemm_pass(m, k, n, 2 * b, bytes);
+  entries_.push_back({std::move(op), saved, true});
 }
 
 void OpList::flash_attention(std::string name, double dqk, double dv, double kv_heads) {
@@ -111,6 +178,10 @@ void OpList::elementwise(std::string name, Elementwise e, Saved saved, bool atte
   op.kind = OpKind::elementwise;
   op.precision = d_.shard.precision;
   op.parameters = e.params;
+  if (frozen() && e.params > 0) {  // norm gains, the embedding table
+    op.trainable = false;
+    op.frozen_bytes = e.params * d_.weight;
+  }
   op.forward.executed_flops = e.flops * e.elements;
   op.forward.bytes = e.forward_bytes;
   op.backward_input.executed_flops = 2 * e.flops * e.elements;

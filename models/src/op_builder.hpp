@@ -41,9 +41,10 @@ struct Dims {
   double kv_heads = 0;   // KV heads on this rank (replicated when tp exceeds them)
   double h = 0;
   double tp = 1;
-  double act = 2;  // bytes of a stored activation element (4 in fp32 training)
-  double in = 2;   // bytes of a linear layer's GEMM operand element (1 in fp8)
-  double out = 2;  // bytes of a GEMM result element
+  double act = 2;     // bytes of a stored activation element (4 in fp32 training)
+  double in = 2;      // bytes of a linear layer's GEMM operand element (1 in fp8)
+  double out = 2;     // bytes of a GEMM result element
+  double weight = 2;  // bytes of a stored 16-bit (or fp32) weight: FP8 training keeps bf16
   // FP8 training runs only the linear layers in FP8: Transformer Engine computes attention in
   // BF16 unless fp8_dpa is set (added in TE 1.6, 2024, off by default and in NeMo's recipes).
   Precision attention_precision = Precision::bf16;
@@ -54,6 +55,23 @@ struct Dims {
 struct Saved {
   double kept = 0;
   double scores = 0;
+};
+
+// Which fine-tuning target a weight GEMM belongs to (Finetune::attention, Finetune::mlp);
+// `none` for weights that never get adapters (the MoE router, the output layer).
+enum class Target { none, attention, mlp };
+
+// A weight GEMM Y[m x n] = X[m x k] W[k x n], `batch` copies (experts), as fine-tuning sees it.
+struct Linear {
+  GemmShape shape;
+  double params = 0;  // weights and biases this rank holds
+  Target target = Target::none;
+  double matrices = 1;     // matrices fused in the GEMM (QKV 3, SwiGLU's fc1 2): an adapter each
+  bool decoder = true;     // a decoder-layer matrix, stored in the base format; false: kept 16-bit
+  bool expert = false;     // a routed expert's
+  double input_bytes = 0;  // its input, kept for the weight gradient (0: another op keeps it)
+  bool input_needed = false;    // another kernel's backward reads that input too
+  double other_kept_bytes = 0;  // what else it keeps, frozen or not (the router's scores)
 };
 
 // Elementwise kernel: `elements` outputs, `flops` arithmetic per output, bytes moved per pass.
@@ -70,9 +88,11 @@ class OpList {
  public:
   explicit OpList(const Dims& d) : d_(d) {}
 
-  // Y[m x n] = X[m x k] W[k x n] (or two activations when !has_weight), `batch` times.
-  void gemm(std::string name, GemmShape shape, bool has_weight, double params, Saved saved,
-            bool attention_core = false);
+  // A weight GEMM; under LoRA/QLoRA its weights are frozen and it may get an adapter.
+  void linear(std::string name, const Linear& l);
+  // Y[m x n] = X[m x k] Y2[k x n], both operands activations (the unfused attention core,
+  // run again under selective recompute), `batch` times.
+  void attention_gemm(std::string name, GemmShape shape, Saved saved);
   // FlashAttention over this rank's heads: query/key width dqk, value width dv.
   void flash_attention(std::string name, double dqk, double dv, double kv_heads);
   void elementwise(std::string name, Elementwise e, Saved saved, bool attention_core = false);
@@ -82,7 +102,21 @@ class OpList {
   // runs again; under selective, attention-core operators drop `scores` and run again.
   std::vector<Operator> finish(Recompute mode);
 
+  // Whether a weight GEMM of `target` keeps its input for its own backward: always in full
+  // training, and under fine-tuning when it has an adapter (whose A needs X) or its frozen
+  // weight is a quantized decoder matrix (bitsandbytes' autograd functions save the input
+  // whenever the gradient flows through them); a frozen 16-bit weight needs only dY W^T
+  // (PyTorch's matmul saves its input only when the weight requires a gradient).
+  bool keeps_input(Target target, bool decoder = true) const;
+
  private:
+  bool frozen() const { return d_.shard.finetune.method != FinetuneMethod::full; }
+  bool adapted(Target target) const;
+  // The GEMM of a trained weight in `precision`: forward, dgrad and wgrad.
+  Operator trained_gemm(std::string name, GemmShape shape, Precision precision) const;
+  // LoRA's A and B beside the frozen GEMM `l` (finetune.hpp).
+  void add_adapters(const std::string& base, const Linear& l);
+
   struct Entry {
     Operator op;
     Saved saved;

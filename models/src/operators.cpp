@@ -1,5 +1,6 @@
 #include "dtsim/models/operators.hpp"
 
+#include "dtsim/models/finetune.hpp"
 #include "op_builder.hpp"
 
 namespace dtsim::models {
@@ -28,6 +29,7 @@ Shard shard_of(const ParallelPlan& plan, const TrainingSetup& training) {
   s.seq_len = training.seq_len;
   s.precision = training.precision;
   s.recompute = plan.recompute;
+  s.finetune = training.finetune;
   return s;
 }
 
@@ -48,8 +50,10 @@ std::vector<Operator> embedding_operators(const ModelSpec& model, const Shard& s
   // whole vocab/tp x h table and scatter-adds dY into it, and Megatron-LM's gradient hook then
   // adds that table into the fp32 main gradient (read 2 + 4, write 4): per micro-batch,
   // 12 bytes per table element besides dY.
+  // A frozen table (fine-tuning) has no backward at all.
   const double table = static_cast<double>(model.vocab) * d.h / d.tp;
-  detail::Elementwise lookup{e, 0, tensor_bytes(d, e, 1, 1), d.act * e + 12 * table};
+  const bool frozen = frozen_base(shard.finetune);
+  detail::Elementwise lookup{e, 0, tensor_bytes(d, e, 1, 1), frozen ? 0 : d.act * e + 12 * table};
   lookup.params = table;
   if (model.positions == PositionKind::learned) lookup.params += model.seq_len * d.h;
   ops.elementwise("embedding", lookup, {});
@@ -70,9 +74,12 @@ std::vector<Operator> head_operators(const ModelSpec& model, const Shard& shard)
   const double v = static_cast<double>(model.vocab) / d.tp;
   // Korthikanti et al. 2022, Sec. 4.3: the output layer keeps its input (2sbh/t with SP) and
   // the cross entropy its fp32 logits (4sbv/t). A tied output layer shares the embedding's
-  // weights (pipeline stages other than the first keep a copy: see memory.hpp).
-  ops.gemm("logits", {d.tokens, v, d.h}, true, model.tied_embeddings ? 0 : v * d.h,
-           {d.act * d.tokens_sp * d.h, 0});
+  // weights (pipeline stages other than the first keep a copy: see memory.hpp). Fine-tuning
+  // neither adapts nor quantizes it (finetune.hpp).
+  ops.linear("logits", {.shape = {d.tokens, v, d.h},
+                        .params = model.tied_embeddings ? 0 : v * d.h,
+                        .decoder = false,
+                        .input_bytes = d.act * d.tokens_sp * d.h});
   // Megatron-LM's vocab-parallel cross entropy (megatron/core/tensor_parallel/cross_entropy.py,
   // unfused, the default) runs one kernel per step on fp32 logits: cast from 16 bits (read 2,
   // write 4), max (read 4), subtract the max in place (4 + 4), exp in place (4 + 4), sum (4),

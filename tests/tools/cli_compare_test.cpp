@@ -1,1 +1,84 @@
-// Placeholder until its feature lands (issue 7).
+// `dtsim compare` and `dtsim search` from the command line: variants side by side, each at its
+// own plan when asked, and the errors a user meets.
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include "cli_run.hpp"
+#include "temp_file.hpp"
+
+namespace {
+
+// A small GPT on one DGX H100 node against the same on an HGX H800 node and at TP1.
+const std::string kBase =
+    "name: small on H100 and H800\n"
+    "model: {name: small, layers: 4, hidden: 2048, heads: 16, vocab: 32000, seq_len: 2048}\n"
+    "training: {global_batch: 32, tokens: 1e9}\n"
+    "parallelism: {tp: 8, pp: 1, zero: 1}\n"
+    "cluster: {system: dgx-h100, nodes: 1}\n";
+
+std::string file(const std::string& name, const std::string& extra) {
+  return dtsim::test::write_temp(name, kBase + extra);
+}
+
+}  // namespace
+
+TEST_CASE("compare --json: one object per variant, in the file's order", "[cli][compare]") {
+  const auto path = file("compare.yaml",
+                         "variants:\n  - {name: H100, set: {}}\n  - {name: H800, set: {cluster.system: hgx-h800}}\n"
+                         "  - {name: H100 TP1, set: {parallelism.tp: 1}}\n");
+  const auto o = dtsim_cli("compare " + path + " --json");
+  REQUIRE(o.status == 0);
+  const auto j = nlohmann::json::parse(o.out);
+  REQUIRE(j.size() == 3);
+  CHECK(j[0]["name"] == "H100");
+  CHECK(j[1]["system"] == "hgx-h800");
+  CHECK(j[2]["plan"].get<std::string>().rfind("TP1 ", 0) == 0);
+  // Same plan, same compute: the H800 loses only where its NVLink (200 against 450 GB/s per
+  // direction) carries tensor-parallel traffic.
+  CHECK(j[1]["compute_s"].get<double>() == Approx(j[0]["compute_s"].get<double>()).epsilon(1e-6));
+  CHECK(j[1]["exposed_tp_cp_ep_s"].get<double>() > 1.5 * j[0]["exposed_tp_cp_ep_s"].get<double>());
+  CHECK(j[1]["step_time_s"].get<double>() > j[0]["step_time_s"].get<double>());
+}
+
+TEST_CASE("compare prints the variants side by side and explains the differences", "[cli][compare]") {
+  const auto path = file("compare_text.yaml",
+                         "variants:\n  - {name: H100, set: {}}\n  - {name: H800, set: {cluster.system: hgx-h800}}\n");
+  const auto o = dtsim_cli("compare " + path);
+  REQUIRE(o.status == 0);
+  CHECK(o.out.find("scale-up 450 GB/s") != std::string::npos);
+  CHECK(o.out.find("scale-up 200 GB/s") != std::string::npos);
+  CHECK(o.out.find("H800 vs H100: step +") != std::string::npos);
+  CHECK(o.out.find("exposed TP/CP/EP communication") != std::string::npos);
+}
+
+TEST_CASE("compare --search lets each variant pick its own plan", "[cli][compare]") {
+  const auto path = file("compare_search.yaml",
+                         "search: {cp: [1], micro_batch: [1], zero: [1], recompute: [none], confirm: 2}\n"
+                         "variants:\n  - {name: H100, set: {}}\n  - {name: H800, set: {cluster.system: hgx-h800}}\n");
+  const auto o = dtsim_cli("compare " + path + " --csv");
+  REQUIRE(o.status == 0);
+  // A header and two rows.
+  CHECK(std::count(o.out.begin(), o.out.end(), '\n') == 3);
+  CHECK(o.out.rfind("name,system,accelerators,plan,", 0) == 0);
+}
+
+TEST_CASE("compare without variants, or with a bad one, is bad input", "[cli][compare]") {
+  CHECK(dtsim_cli("compare " + file("no_variants.yaml", "")).status == 2);
+  const auto o = dtsim_cli(
+      "compare " + file("bad_variant.yaml", "variants:\n  - {name: broken, set: {parallelism.tpp: 2}}\n"), true);
+  CHECK(o.status == 2);
+  CHECK(o.out.find("in variant 'broken'") != std::string::npos);
+  CHECK(o.out.find("did you mean 'tp'") != std::string::npos);
+}
+
+TEST_CASE("search prints the fastest plans and where the scenario's own ranks", "[cli][search]") {
+  const auto path = file("search.yaml", "search: {cp: [1], micro_batch: [1, 2], zero: [1], confirm: 3}\n");
+  const auto o = dtsim_cli("search " + path);
+  REQUIRE(o.status == 0);
+  CHECK(o.out.find("confirmed by a full replay") != std::string::npos);
+  CHECK(o.out.find("(scenario)") != std::string::npos);
+  CHECK(o.out.find("plans considered:") != std::string::npos);
+  const auto j = nlohmann::json::parse(dtsim_cli("search " + path + " --json").out);
+  REQUIRE(!j["best"].empty());
+  CHECK(j["best"][0]["simulated_step_s"].get<double>() <= j["given"]["simulated_step_s"].get<double>());
+}

@@ -33,7 +33,7 @@ constexpr std::array kRates{
 constexpr std::array kTimes{UnitScale{"ps", 1e-12}, UnitScale{"ns", 1e-9}, UnitScale{"us", 1e-6},
                             UnitScale{"µs", 1e-6},  UnitScale{"ms", 1e-3}, UnitScale{"s", 1},
                             UnitScale{"min", 60},   UnitScale{"h", 3600},  UnitScale{"d", 86400},
-                            UnitScale{"days", 86400}, UnitScale{"years", 365.25 * 86400}};
+                            UnitScale{"days", 86400}, UnitScale{"years", 365.25 * 86400}, UnitScale{"year", 365.25 * 86400}};
 constexpr std::array kFlops{UnitScale{"FLOP", 1},     UnitScale{"GFLOP", 1e9},
                             UnitScale{"TFLOP", 1e12}, UnitScale{"PFLOP", 1e15},
                             UnitScale{"EFLOP", 1e18}, UnitScale{"ZFLOP", 1e21}};

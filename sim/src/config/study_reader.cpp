@@ -48,7 +48,11 @@ GoodputSpec read_goodput(const Node& n) {
   }
   MapReader m(n);
   if (auto e = m.get("enabled")) g.enabled = as_bool(*e);
-  if (auto f = m.get("failures_per_accelerator_day")) g.failures_per_accelerator_day = as_number(*f, 0, 1e6);
+  if (auto f = m.get("failures_per_accelerator_day")) {
+    g.failures_per_accelerator_day = as_number(*f, 0, 1e6);
+    // A run without failures is `goodput: false`, not an infinite MTBF.
+    if (*g.failures_per_accelerator_day == 0) f->expected("a rate above 0 (no failures: goodput: false)");
+  }
   read_quantity(m, "checkpoint_bandwidth", Dimension::bytes_per_s, g.checkpoint_bytes_per_s);
   read_quantity(m, "checkpoint_interval", Dimension::seconds, g.checkpoint_interval_s);
   read_quantity(m, "restart", Dimension::seconds, g.restart_s, false);
@@ -99,7 +103,7 @@ SearchSpec read_search(const Node& n) {
   }
   MapReader m(n);
   if (auto t = m.get("top")) s.top = static_cast<int>(as_int(*t, 1, 1000));
-  if (auto c = m.get("confirm")) s.confirm = static_cast<int>(as_int(*c, 1, 1000));
+  if (auto c = m.get("confirm")) s.confirm = static_cast<int>(as_int(*c, 0, 1000));
   for (const char* key : {"tp", "pp", "cp", "vpp", "micro_batch", "zero", "recompute", "sequence_parallel"})
     if (auto v = m.get(key)) s.space.push_back({std::string("parallelism.") + key, axis_values(*v)});
   m.finish();
@@ -121,6 +125,8 @@ models::Finetune read_finetune(const Node& n) {
                                                  {"int8", WeightFormat::int8}, {"nf4", WeightFormat::nf4}});
     if (f.method == FinetuneMethod::full && f.base_format != WeightFormat::training)
       b->fail("expected base_weights only with method lora or qlora: full fine-tuning trains every weight");
+    if (f.method == FinetuneMethod::qlora && f.base_format == WeightFormat::training)
+      b->fail("expected int8 or nf4 base_weights with method qlora: a 16-bit base is method lora");
   }
   if (auto t = m.get("targets")) {
     f.attention = f.mlp = false;

@@ -184,7 +184,7 @@ class LayerWriter {
 };
 
 void count_params(const std::vector<Operator>& ops, BlockProgram& b) {
-  for (const auto& op : ops) (op.expert ? b.expert_params : b.params) += op.parameters;
+  for (const auto& op : ops) (op.expert ? b.expert_params : b.params) += op.trained_parameters();
 }
 
 }  // namespace

@@ -79,15 +79,6 @@ StepResult simulate_step(const config::Scenario& s) {
 
   const auto memory = memory_options(s.cluster.device, s.execution.flash_attention);
   r.memory = models::check_memory(s.model, s.training, s.plan, s.cluster.device.mem_capacity_bytes, memory);
-
-  const auto& sys = s.cluster.system;
-  r.power_w = sys.node_power_w ? *sys.node_power_w * s.cluster.nodes
-                               : s.cluster.device.tdp_w.value_or(0) * n;
-  if (s.training.tokens > 0) {
-    r.time_to_train_s = s.training.tokens / r.tokens_per_s;
-    r.accelerator_hours = r.time_to_train_s / 3600 * n;
-    r.energy_mwh = r.power_w * r.time_to_train_s / 3.6e9;
-  }
   return r;
 }
 

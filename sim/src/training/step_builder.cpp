@@ -7,6 +7,7 @@
 #include <string>
 #include <tuple>
 
+#include "dtsim/models/finetune.hpp"
 #include "dtsim/sim/training/device_compute.hpp"
 #include "dtsim/sim/training/pipeline_schedule.hpp"
 #include "dtsim/sim/training/rank_layout.hpp"
@@ -194,7 +195,7 @@ class Builder {
       if (g == 0) emit(r, in_.embedding.forward);
       for (int l = first; l < first + count; ++l) {
         r.context = pass + " L" + std::to_string(l);
-        if (p_.zero == 3) gather_layer(r, in_.layers[l].params + in_.layers[l].expert_params);
+        if (p_.zero == 3) gather_layer(r, l);
         else if (w.micro_batch == 0)
           if (auto it = r.layer_gather.find(l); it != r.layer_gather.end()) r.carry.push_back(it->second);
         emit(r, in_.layers[l].forward);
@@ -208,7 +209,7 @@ class Builder {
       for (int l = first + count - 1; l >= first; --l) {
         r.context = pass + " L" + std::to_string(l);
         const auto& layer = in_.layers[l];
-        if (p_.zero == 3) gather_layer(r, layer.params + layer.expert_params);
+        if (p_.zero == 3) gather_layer(r, l);
         emit(r, layer.backward);
         if (p_.zero == 3) reduce_layer(r, layer.params + layer.expert_params);
         else if (last_backward) add_gradients(r, layer.params + layer.expert_params);
@@ -313,13 +314,16 @@ class Builder {
     r.bucket = 0;
   }
 
-  // ZeRO 3: gather a layer's parameters over the shard group one layer ahead of its use.
-  void gather_layer(RankState& r, double params) {
+  // ZeRO 3: gather layer l's weights (trained and frozen) over the shard group one layer ahead
+  // of its use.
+  void gather_layer(RankState& r, int l) {
     if (p_.shard_group() == 1) return;
+    const double bytes = param_bytes(in_.layers[l].params + in_.layers[l].expert_params) +
+                         in_.layer_frozen_bytes[l];
     std::vector<TaskId> deps;
     const auto& computed = g_.streams()[r.compute].tasks;
     if (computed.size() >= 2) deps.push_back(computed[computed.size() - 2]);  // prefetch depth 1
-    r.carry.push_back(collective(r, Group::shard, Op::all_gather, param_bytes(params), r.dp_gather, deps));
+    r.carry.push_back(collective(r, Group::shard, Op::all_gather, bytes, r.dp_gather, deps));
   }
 
   void reduce_layer(RankState& r, double params) {
@@ -376,8 +380,10 @@ class Builder {
                                         grad_bytes(stage_params(r) / p_.shard_group()), r.dp_reduce, deps));
     }
     // Tied embeddings: the first stage's embedding and the last stage's copy of it sum their
-    // gradients (Megatron-LM's embedding group).
-    if (s_.model.tied_embeddings && p_.pp > 1 && (r.coord.pp == 0 || r.coord.pp == p_.pp - 1)) {
+    // gradients (Megatron-LM's embedding group); a frozen one has none.
+    const bool embedding_trained = !models::frozen_base(s_.training.finetune);
+    if (s_.model.tied_embeddings && embedding_trained && p_.pp > 1 &&
+        (r.coord.pp == 0 || r.coord.pp == p_.pp - 1)) {
       const int peer = r.coord.pp == 0 ? p_.pp - 1 : 0;
       const double params = static_cast<double>(s_.model.vocab) * static_cast<double>(s_.model.hidden) / p_.tp;
       std::vector<TaskId> deps;
@@ -440,8 +446,13 @@ StepInputs step_inputs(const config::Scenario& s) {
   c.top_k = s.model.moe ? s.model.moe->top_k : 1;
   c.parallel_block = s.model.parallel_block;
   c.tp_comm_overlap = s.execution.tp_comm_overlap;
-  for (int l = 0; l < s.model.layers; ++l)
-    in.layers.push_back(layer_program(models::layer_operators(s.model, shard, l), c));
+  for (int l = 0; l < s.model.layers; ++l) {
+    const auto ops = models::layer_operators(s.model, shard, l);
+    in.layers.push_back(layer_program(ops, c));
+    double frozen = 0;
+    for (const auto& op : ops) frozen += op.frozen_bytes;
+    in.layer_frozen_bytes.push_back(frozen);
+  }
   in.embedding = embedding_program(models::embedding_operators(s.model, shard), c);
   in.head = head_program(models::head_operators(s.model, shard), c);
   // Megatron-LM reduces bf16 gradients in fp32 (accumulate_allreduce_grads_in_fp32 is forced

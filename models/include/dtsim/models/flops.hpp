@@ -24,8 +24,12 @@ double attention_core_forward_flops_per_token(const ModelSpec& model, int seq_le
 // The output layer (logits), forward, per token.
 double logits_forward_flops_per_token(const ModelSpec& model);
 
+// Under LoRA/QLoRA (finetune.hpp) the step does the forward, the frozen layers' dgrad and the
+// adapters' forward, dgrad and wgrad, but no wgrad of frozen weights: `model` counts what the
+// step must do, so a LoRA step's MFU is not inflated by work it skips (about a third of a
+// full step's).
 struct StepFlops {
-  double model = 0;     // forward + backward (3x forward): what MFU divides by
+  double model = 0;     // forward + backward (3x forward in full training): what MFU divides by
   double hardware = 0;  // plus the recomputed forward work: what HFU divides by
 };
 

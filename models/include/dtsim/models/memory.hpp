@@ -12,9 +12,16 @@
 //     bf16 weights with fp32 gradient buffer 18 / 6 + 12/d (2 + 4 + 12: bf16 gradients are
 //     accumulated and reduced in fp32); fp16 weights and gradients 20 / 4 + 16/d (2 + 2 + 16:
 //     the optimizer also keeps fp32 gradients); fp32 16 / 8 + 8/d (4 + 4 + 8).
+//   pure_bf16: 16-bit weights and gradients, no fp32 master copy, fp32 Adam moments
+//     (bitsandbytes' 32-bit AdamW): 2 + 2 + 8 = 12 (fp32: 4 + 4 + 8). What QLoRA's reference
+//     code trains its adapters with: qlora.py casts the LoRA modules to bf16 and defaults to
+//     paged_adamw_32bit (artidoro/qlora).
 //   FP8 training keeps bf16 weights (Transformer Engine), so it costs what bf16 does.
 // ZeRO stages shard over the data-parallel ranks that hold the same weights (dp x cp; routed
 // experts over dp x cp / ep): 1 the optimizer state, 2 also the gradients, 3 also the weights.
+// Fine-tuning (finetune.hpp): only the trained parameters (LoRA's adapters) carry this state;
+// frozen base weights take the bytes they are stored in (16-bit, int8, NF4 at 4.127 bits) and
+// no gradients or optimizer state, and only ZeRO-3 shards them.
 //
 // Activations: the operators' kept bytes (operators.hpp, Korthikanti et al. 2022, Table 2)
 // for every layer of the stage, times the micro-batches in flight:
@@ -28,9 +35,10 @@
 // (Sec. 4.3: sbh/t dropout mask; 2sbh/t + 2sbh/t + 4sbv/t), with the same micro-batches in flight.
 //
 // Temporary: under ZeRO-3 the gathered weights of the layer running and the one prefetched
-// (two of the stage's largest layers, 16-bit); under full recompute one layer's activations
-// without recompute, rebuilt for its backward. Pipeline stages other than the first keep a copy
-// of a tied embedding for the output layer (Megatron-LM).
+// (two of the stage's largest layers, 16-bit; frozen weights as stored); under full recompute
+// one layer's activations without recompute, rebuilt for its backward; with a quantized frozen
+// base the 16-bit copy its largest weight GEMM is dequantized into. Pipeline stages other than
+// the first keep a copy of a tied embedding for the output layer (Megatron-LM).
 //
 // Framework: [M] the CUDA context and kernel images take 0.47-0.92 GB on an A100 with PyTorch 2.1
 // (stas00/ml-engineering, "Preloaded CUDA kernels memory usage"), plus [E] ~0.5 GB of NCCL
@@ -43,7 +51,7 @@
 
 namespace dtsim::models {
 
-enum class StateLayout { megatron, zero_paper };
+enum class StateLayout { megatron, zero_paper, pure_bf16 };
 
 struct StateBytes {
   double weights = 0;
@@ -67,7 +75,8 @@ struct MemoryOptions {
 struct MemoryBreakdown {
   int stage = 0;
   int layers = 0;
-  double params = 0;  // held by this rank before ZeRO sharding
+  double params = 0;          // held by this rank before ZeRO sharding
+  double trained_params = 0;  // of which trained: all, or the adapters (fine-tuning)
   double weights_bytes = 0;
   double grads_bytes = 0;
   double optimizer_bytes = 0;

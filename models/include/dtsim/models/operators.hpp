@@ -64,9 +64,10 @@ struct PassCost {
   double executed_flops = 0;  // what the kernels perform (causal masking, FlashAttention's
                               // backward recomputing the scores, elementwise arithmetic)
   double bytes = 0;           // HBM bytes read and written
-  // Bytes moved by the memory-bound kernel that prepares an FP8 GEMM's operands (Transformer
-  // Engine's cast-transpose: bf16 in, fp8 and its transpose out); a kernel of its own, timed
-  // at HBM bandwidth after the GEMM's roofline.
+  // Bytes moved by the memory-bound kernel that prepares a GEMM's operands: Transformer
+  // Engine's FP8 cast-transpose (bf16 in, fp8 and its transpose out), or the dequantization of
+  // a frozen int8/NF4 weight to 16 bits (bitsandbytes); a kernel of its own, timed at HBM
+  // bandwidth after the GEMM's roofline.
   double cast_bytes = 0;
   std::optional<GemmShape> gemm;
   bool runs() const { return executed_flops > 0 || bytes > 0 || cast_bytes > 0; }
@@ -83,6 +84,14 @@ struct Operator {
   double parameters = 0;   // weights this rank holds for the operator
   bool expert = false;     // routed-expert weights: split over ep, and replicated
                            // over dp x cp / ep instead of dp x cp
+  // Fine-tuning (finetune.hpp): a frozen operator's weights get no gradient and no optimizer
+  // state and are stored in `frozen_bytes` (16-bit, int8 or NF4 with their scales); a
+  // quantized one is expanded to a 16-bit copy of `dequantized_bytes` before each use.
+  bool trainable = true;
+  double frozen_bytes = 0;
+  double dequantized_bytes = 0;
+
+  double trained_parameters() const { return trainable ? parameters : 0; }
 
   const PassCost& pass(Pass p) const;
 };
@@ -100,6 +109,7 @@ struct Shard {
   // FlashAttention-style fused attention (on by default: Megatron-LM with Transformer Engine
   // and every recent framework run fused attention; Korthikanti's Table 2 predates it).
   bool flash_attention = true;
+  Finetune finetune;  // full training, or LoRA/QLoRA adapters on a frozen base
   friend bool operator==(const Shard&, const Shard&) = default;
 };
 

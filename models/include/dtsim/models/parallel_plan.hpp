@@ -13,7 +13,7 @@ enum class Recompute { none, selective, full };
 // Parameter-efficient fine-tuning: the base weights are frozen (no gradients, no optimizer
 // state), stored in `base_format`; low-rank adapters A (h_in x r) and B (r x h_out) beside the
 // chosen linear layers are trained (LoRA, Hu et al. 2021; QLoRA with a 4-bit NormalFloat base,
-// Dettmers et al. 2023).
+// Dettmers et al. 2023). What that changes is in finetune.hpp.
 enum class FinetuneMethod { full, lora, qlora };
 enum class WeightFormat { training, int8, nf4 };  // training: the training precision's 16 bits
 struct Finetune {

@@ -79,7 +79,7 @@ struct SweepAxis {
 struct SearchSpec {
   bool given = false;  // the file has a search block: compare picks each variant's best plan
   int top = 5;
-  int confirm = 8;     // best screened plans replayed in full
+  int confirm = 8;     // best screened plans replayed in full (and the scenario's own); 0: none
   std::vector<SweepAxis> space;
   friend bool operator==(const SearchSpec&, const SearchSpec&) = default;
 };

@@ -53,8 +53,10 @@ using Program = std::vector<Step>;
 struct BlockProgram {
   Program forward;
   Program backward;           // recomputation first
-  double params = 0;          // parameters this rank holds (dense)
-  double expert_params = 0;   // routed-expert parameters this rank holds
+  // Parameters this rank trains (all it holds, or LoRA's adapters): what data parallelism
+  // reduces and the optimizer updates.
+  double params = 0;          // dense
+  double expert_params = 0;   // routed experts
 };
 
 struct ProgramContext {

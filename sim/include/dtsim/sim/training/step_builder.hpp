@@ -21,6 +21,10 @@
 //    backward, one layer ahead (prefetch), its gradients reduce-scattered after its backward,
 //    over the shard group; across shard groups (HSDP) the shards' gradients are all-reduced
 //    once at the end.
+//  - fine-tuning (LoRA/QLoRA, models/finetune.hpp): gradients, their buckets and reductions,
+//    the optimizer and the ZeRO-1/2 parameter gathers cover only the trained adapters
+//    (BlockProgram::params); ZeRO-3 gathers the frozen base weights too, as stored (NF4 at
+//    4.127 bits), and a frozen tied embedding needs no gradient all-reduce.
 //  - a zero-length task closes each rank's compute stream when all its streams are done.
 //
 // Folding (execution.fold): ranks that differ only in tensor, context or data-parallel
@@ -38,6 +42,7 @@ struct StepInputs {
   BlockProgram embedding;             // first stage
   BlockProgram head;                  // last stage
   models::DeviceCompute device;
+  std::vector<double> layer_frozen_bytes;  // per model layer: frozen weights as stored (0: none)
   double grad_bytes_per_param = 4;    // as reduced across data parallelism
   double param_bytes_per_param = 2;   // as gathered (ZeRO >= 1)
 };

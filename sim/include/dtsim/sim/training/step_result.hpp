@@ -1,6 +1,7 @@
 #pragma once
 // What one simulated training step says: how long, how fast, how well the accelerators were
-// used, where the time went, whether it fits in memory, and what that means for the run.
+// used, where the time went and whether it fits in memory. What it means for a whole run (time,
+// energy, cost to train) is study::economics (sim/study/economics.hpp).
 #include <cstdint>
 
 #include "dtsim/models/memory.hpp"
@@ -38,10 +39,6 @@ struct StepResult {
   std::int64_t micro_batches = 0;
   Breakdown breakdown;
   models::MemoryVerdict memory;
-  double time_to_train_s = 0;   // for the scenario's token budget; 0 when it gives none
-  double accelerator_hours = 0;
-  double power_w = 0;           // the cluster at full draw (node power, else accelerator TDP)
-  double energy_mwh = 0;        // over the time to train
   std::uint64_t events = 0;     // engine events processed
   int simulated_ranks = 0;
 };
