@@ -92,8 +92,15 @@ std::string against(const Side& side, const Side& base) {
   const double ratio = a.step_time_s / b.step_time_s - 1;
   std::string text = fmt::format("step {:+.1f} % ({})", 100 * ratio,
                                  ratio > 0 ? study::slower_because(replayed(a), replayed(b)) : "faster");
-  if (study::plan_text(side.scenario) == study::plan_text(base.scenario)) return text;
-  const auto same_plan = study::with_plan(side.scenario, base.scenario.plan);
+  if (study::plan_text(side.scenario) == study::plan_text(base.scenario) ||
+      side.scenario.cluster.accelerators != base.scenario.cluster.accelerators)
+    return text;
+  config::Scenario same_plan;
+  try {
+    same_plan = study::with_plan(side.scenario, base.scenario.plan);
+  } catch (const std::invalid_argument&) {
+    return text + fmt::format("; {}'s plan cannot run here", base.summary.name);
+  }
   const auto r = training::simulate_step(same_plan);
   text += fmt::format("; at {}'s plan {:.3f} s, {:+.1f} % ({}){}", base.summary.name, r.step_time_s,
                       100 * (r.step_time_s / b.step_time_s - 1),

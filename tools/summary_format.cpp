@@ -23,7 +23,8 @@ struct Metric {
 
 std::string percent(double v) { return fmt::format("{:.1f} %", 100 * v); }
 std::string seconds(double v) { return fmt::format("{:.3f} s", v); }
-std::string gib(double v) { return fmt::format("{:.1f} GiB", v / (1024.0 * 1024 * 1024)); }
+double gib_value(double bytes) { return bytes / (1024.0 * 1024 * 1024); }
+std::string gib(double v) { return fmt::format("{:.1f} GiB", gib_value(v)); }
 
 const std::vector<Metric>& metrics() {
   static const std::vector<Metric> all = {
@@ -98,8 +99,11 @@ std::string summary_table(const std::vector<study::Summary>& summaries) {
     for (const auto& s : summaries) cells.push_back(cell(s));
     t.row(cells);
   };
-  row("system", [](const auto& s) { return fmt::format("{} x {}", s.accelerators, s.system); });
+  row("system", [](const auto& s) { return fmt::format("{} on {}", s.accelerators, s.system); });
   row("plan", [](const auto& s) { return s.plan; });
+  row("fits in memory", [](const auto& s) {
+    return s.step.memory.fits() ? std::string("yes") : fmt::format("NO, {:.1f} GiB over", -gib_value(s.memory_headroom_bytes()));
+  });
   for (const auto& m : metrics())
     row(m.label, [&](const auto& s) { return m.known(s) ? m.text(m.value(s)) : std::string("n/a"); });
   return t.str();

@@ -1,6 +1,7 @@
 #include "dtsim/models/memory.hpp"
 
 #include <algorithm>
+#include <optional>
 
 #include "dtsim/models/finetune.hpp"
 
@@ -59,11 +60,16 @@ StageContents stage_contents(const ModelSpec& model, const ParallelPlan& plan, c
   StageContents c;
   Shard no_recompute = shard;
   no_recompute.recompute = Recompute::none;
+  // Layers differ only in being dense or MoE: build each kind's operators once.
+  std::optional<std::vector<Operator>> kinds[2];
+  std::optional<double> unrecomputed[2];
   for (int l : layers) {
-    c.add(layer_operators(model, shard, l), true, weight_bytes);
-    if (shard.recompute == Recompute::full)
-      c.largest_layer_unrecomputed = std::max(c.largest_layer_unrecomputed,
-                                              saved_bytes(layer_operators(model, no_recompute, l)));
+    const int kind = model.is_moe_layer(l) ? 1 : 0;
+    if (!kinds[kind]) kinds[kind] = layer_operators(model, shard, l);
+    c.add(*kinds[kind], true, weight_bytes);
+    if (shard.recompute != Recompute::full) continue;
+    if (!unrecomputed[kind]) unrecomputed[kind] = saved_bytes(layer_operators(model, no_recompute, l));
+    c.largest_layer_unrecomputed = std::max(c.largest_layer_unrecomputed, *unrecomputed[kind]);
   }
   if (stage == 0) c.add(embedding_operators(model, shard), false, weight_bytes);
   if (stage == plan.pp - 1) {

@@ -6,6 +6,7 @@
 #include "dtsim/sim/config/loader.hpp"
 #include "dtsim/sim/training/device_compute.hpp"
 #include "dtsim/sim/training/rank_layout.hpp"
+#include "dtsim/sim/training/step_builder.hpp"
 
 namespace dtsim::study {
 
@@ -18,6 +19,7 @@ using training::Step;
 // embedding and the output layer.
 struct PlanEstimator::Blocks {
   training::BlockProgram dense, moe, embedding, head;
+  double dense_frozen_bytes = 0, moe_frozen_bytes = 0;  // fine-tuning: frozen weights as stored
 };
 
 // One block's programs on one rank, one micro-batch.
@@ -25,7 +27,8 @@ struct PlanEstimator::BlockTimes {
   double forward_s = 0, backward_s = 0;  // wall time on the compute stream
   double forward_compute_s = 0, backward_compute_s = 0;
   double exposed_s = 0;                  // waiting for TP/CP/EP collectives
-  double params = 0;
+  double params = 0;                     // trained parameters
+  double frozen_bytes = 0;               // fine-tuning: frozen weights as stored
 };
 
 // The collective groups of a plan's first rank (every rank's groups have the same shape).
@@ -52,22 +55,20 @@ const PlanEstimator::Blocks& PlanEstimator::blocks(const models::ParallelPlan& p
                                    static_cast<int>(p.recompute));
   auto& slot = blocks_[key];
   if (slot) return *slot;
-  auto shard = models::shard_of(p, s_.training);
-  shard.flash_attention = s_.execution.flash_attention;
-  training::ProgramContext c;
-  c.device = &device_;
-  c.shard = shard;
-  c.hidden = static_cast<double>(s_.model.hidden);
-  c.kv_width = static_cast<double>(std::max(1, s_.model.kv_heads / p.tp)) * s_.model.head_dim;
-  c.top_k = s_.model.moe ? s_.model.moe->top_k : 1;
-  c.parallel_block = s_.model.parallel_block;
-  c.tp_comm_overlap = s_.execution.tp_comm_overlap;
+  config::Scenario with = s_;
+  with.plan = p;
+  const training::ProgramContext c = training::program_context(with, device_);
   slot = std::make_unique<Blocks>();
-  slot->dense = training::layer_program(models::layer_operators(s_.model, shard, 0), c);
-  if (s_.model.moe)
-    slot->moe = training::layer_program(models::layer_operators(s_.model, shard, s_.model.moe->dense_first_layers), c);
-  slot->embedding = training::embedding_program(models::embedding_operators(s_.model, shard), c);
-  slot->head = training::head_program(models::head_operators(s_.model, shard), c);
+  const auto dense = models::layer_operators(s_.model, c.shard, 0);
+  slot->dense = training::layer_program(dense, c);
+  slot->dense_frozen_bytes = training::frozen_bytes(dense);
+  if (s_.model.moe) {
+    const auto moe = models::layer_operators(s_.model, c.shard, s_.model.moe->dense_first_layers);
+    slot->moe = training::layer_program(moe, c);
+    slot->moe_frozen_bytes = training::frozen_bytes(moe);
+  }
+  slot->embedding = training::embedding_program(models::embedding_operators(s_.model, c.shard), c);
+  slot->head = training::head_program(models::head_operators(s_.model, c.shard), c);
   return *slot;
 }
 
@@ -139,8 +140,10 @@ double PlanEstimator::program_s(const Program& program, const Groups& g, double*
   return t;
 }
 
-PlanEstimator::BlockTimes PlanEstimator::block_times(const training::BlockProgram& b, const Groups& g) {
+PlanEstimator::BlockTimes PlanEstimator::block_times(const training::BlockProgram& b, double frozen_bytes,
+                                                     const Groups& g) {
   BlockTimes t;
+  t.frozen_bytes = frozen_bytes;
   t.forward_s = program_s(b.forward, g, &t.exposed_s);
   t.backward_s = program_s(b.backward, g, &t.exposed_s);
   t.forward_compute_s = training::compute_seconds(b.forward);
@@ -176,8 +179,8 @@ double PlanEstimator::data_parallel_s(const models::ParallelPlan& p, const Stage
                                       const BlockTimes* kinds) {
   if (p.dp == 1) return 0;
   const training::RankLayout layout(p);
-  const double grad_bytes = s_.training.precision == models::Precision::fp16 ? 2 : 4;
-  const double param_bytes = s_.training.precision == models::Precision::fp32 ? 4 : 2;
+  const double grad_bytes = training::gradient_bytes_per_param(s_.training.precision);
+  const double param_bytes = training::gathered_bytes_per_param(s_.training.precision);
   const auto& x = s_.execution;
   if (p.zero < 3) {
     const auto dp = layout.dp_group({});
@@ -195,7 +198,7 @@ double PlanEstimator::data_parallel_s(const models::ParallelPlan& p, const Stage
   double exposed = 0;
   for (int k = 0; k < 4; ++k) {
     const auto& b = kinds[k];
-    const double gather = comm_s(Op::all_gather, b.params * param_bytes, shard);
+    const double gather = comm_s(Op::all_gather, b.params * param_bytes + b.frozen_bytes, shard);
     const double reduce = comm_s(Op::reduce_scatter, b.params * grad_bytes, shard);
     exposed += first.blocks[k] * m *
                (std::max(0.0, gather - b.forward_compute_s) + std::max(0.0, std::max(gather, reduce) - b.backward_compute_s));
@@ -213,8 +216,9 @@ Estimate PlanEstimator::estimate(const models::ParallelPlan& p) {
   Groups g{layout.tp_group({}), layout.cp_group({}), {}};
   for (int k = 0; k < p.ep; ++k) g.ep.push_back(layout.rank({0, 0, k, 0}));
   const Blocks& b = blocks(p);
-  const std::array<BlockTimes, 4> kinds = {block_times(b.dense, g), s_.model.moe ? block_times(b.moe, g) : BlockTimes{},
-                                           block_times(b.embedding, g), block_times(b.head, g)};
+  const std::array<BlockTimes, 4> kinds = {block_times(b.dense, b.dense_frozen_bytes, g),
+                                           s_.model.moe ? block_times(b.moe, b.moe_frozen_bytes, g) : BlockTimes{},
+                                           block_times(b.embedding, 0, g), block_times(b.head, 0, g)};
   std::vector<StageTimes> stages;
   for (int s = 0; s < p.pp; ++s) stages.push_back(stage_times(p, s, kinds.data()));
   double busiest = 0, sum = 0;
@@ -234,7 +238,7 @@ Estimate PlanEstimator::estimate(const models::ParallelPlan& p) {
   e.bubble_s = (sum - busiest) / p.vpp + 2 * (p.pp - 1) * transfer;
   e.dp_s = data_parallel_s(p, stages.front(), kinds.data());
   const double local = p.zero >= 1 ? stages.front().params / p.shard_group() : stages.front().params;
-  const double grad_bytes = s_.training.precision == models::Precision::fp16 ? 2 : 4;
+  const double grad_bytes = training::gradient_bytes_per_param(s_.training.precision);
   e.optimizer_s = models::op_time_s(models::optimizer_operator(local, grad_bytes), models::Pass::forward, device_);
   e.step_s = m * busiest + e.bubble_s + e.dp_s + e.optimizer_s;
   return e;

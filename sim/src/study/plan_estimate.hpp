@@ -37,7 +37,7 @@ class PlanEstimator {
   const Blocks& blocks(const models::ParallelPlan& plan);
   double comm_s(collective::Op op, double bytes, const std::vector<int>& ranks);
   double program_s(const training::Program& program, const Groups& groups, double* exposed);
-  BlockTimes block_times(const training::BlockProgram& block, const Groups& groups);
+  BlockTimes block_times(const training::BlockProgram& block, double frozen_bytes, const Groups& groups);
   StageTimes stage_times(const models::ParallelPlan& plan, int stage, const BlockTimes* kinds);
   double data_parallel_s(const models::ParallelPlan& plan, const StageTimes& first, const BlockTimes* kinds);
 

@@ -78,8 +78,9 @@ Axes axes_of(const config::Scenario& s) {
   return a;
 }
 
-// Why a plan cannot run on the scenario's cluster, or "": one phrase per rule, so that plans
-// rejected for the same reason can be counted together.
+}  // namespace
+
+// One phrase per rule, so that plans rejected for the same reason can be counted together.
 std::string why_not(const config::Scenario& s, const ParallelPlan& p) {
   const auto& m = s.model;
   const int n = s.cluster.accelerators;
@@ -102,6 +103,8 @@ std::string why_not(const config::Scenario& s, const ParallelPlan& p) {
     return "ep does not divide the experts and dp x cp";
   return "";
 }
+
+namespace {
 
 ParallelPlan make_plan(const config::Scenario& s, int tp, int cp, int pp, int vpp, int ep, int mb, int zero,
                        Recompute recompute, bool sp) {

@@ -28,6 +28,9 @@ struct Candidate {
 // cp, pp, vpp, ep, micro-batch, zero, recompute, SP), the scenario's own plan first.
 std::vector<Candidate> plan_space(const config::Scenario& scenario);
 
+// Why `plan` cannot run on the scenario's cluster and model, in one phrase, or "".
+std::string why_not(const config::Scenario& scenario, const models::ParallelPlan& plan);
+
 // The same plan in the terms a search compares (chunk layers aside).
 bool same_plan(const models::ParallelPlan& a, const models::ParallelPlan& b);
 

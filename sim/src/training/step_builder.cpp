@@ -435,31 +435,42 @@ class Builder {
 StepInputs step_inputs(const config::Scenario& s) {
   StepInputs in;
   in.device = device_compute(s.cluster.device);
-  auto shard = models::shard_of(s.plan, s.training);
-  shard.flash_attention = s.execution.flash_attention;
+  const ProgramContext c = program_context(s, in.device);
+  for (int l = 0; l < s.model.layers; ++l) {
+    const auto ops = models::layer_operators(s.model, c.shard, l);
+    in.layers.push_back(layer_program(ops, c));
+    in.layer_frozen_bytes.push_back(frozen_bytes(ops));
+  }
+  in.embedding = embedding_program(models::embedding_operators(s.model, c.shard), c);
+  in.head = head_program(models::head_operators(s.model, c.shard), c);
+  in.grad_bytes_per_param = gradient_bytes_per_param(s.training.precision);
+  in.param_bytes_per_param = gathered_bytes_per_param(s.training.precision);
+  return in;
+}
+
+ProgramContext program_context(const config::Scenario& s, const models::DeviceCompute& device) {
   ProgramContext c;
-  c.device = &in.device;
-  c.shard = shard;
+  c.device = &device;
+  c.shard = models::shard_of(s.plan, s.training);
+  c.shard.flash_attention = s.execution.flash_attention;
   c.hidden = static_cast<double>(s.model.hidden);
   const int kv_heads_per_rank = std::max(1, s.model.kv_heads / s.plan.tp);
   c.kv_width = static_cast<double>(kv_heads_per_rank) * static_cast<double>(s.model.head_dim);
   c.top_k = s.model.moe ? s.model.moe->top_k : 1;
   c.parallel_block = s.model.parallel_block;
   c.tp_comm_overlap = s.execution.tp_comm_overlap;
-  for (int l = 0; l < s.model.layers; ++l) {
-    const auto ops = models::layer_operators(s.model, shard, l);
-    in.layers.push_back(layer_program(ops, c));
-    double frozen = 0;
-    for (const auto& op : ops) frozen += op.frozen_bytes;
-    in.layer_frozen_bytes.push_back(frozen);
-  }
-  in.embedding = embedding_program(models::embedding_operators(s.model, shard), c);
-  in.head = head_program(models::head_operators(s.model, shard), c);
-  // Megatron-LM reduces bf16 gradients in fp32 (accumulate_allreduce_grads_in_fp32 is forced
-  // on for bf16); fp16 gradients are reduced as they are. Parameters are gathered in 16 bits.
-  in.grad_bytes_per_param = s.training.precision == models::Precision::fp16 ? 2 : 4;
-  in.param_bytes_per_param = s.training.precision == models::Precision::fp32 ? 4 : 2;
-  return in;
+  return c;
+}
+
+// Megatron-LM reduces bf16 gradients in fp32 (accumulate_allreduce_grads_in_fp32 is forced on
+// for bf16); fp16 gradients are reduced as they are. Parameters are gathered in 16 bits.
+double gradient_bytes_per_param(models::Precision p) { return p == models::Precision::fp16 ? 2 : 4; }
+double gathered_bytes_per_param(models::Precision p) { return p == models::Precision::fp32 ? 4 : 2; }
+
+double frozen_bytes(const std::vector<models::Operator>& ops) {
+  double bytes = 0;
+  for (const auto& op : ops) bytes += op.frozen_bytes;
+  return bytes;
 }
 
 StepGraph build_step(const config::Scenario& scenario, const StepInputs& inputs) {

@@ -50,7 +50,8 @@ struct SearchResult {
 
 SearchResult search(const config::Scenario& scenario);
 
-// The scenario with another plan in place (defaults and checks as the loader applies them).
+// The scenario with another plan in place; throws std::invalid_argument, saying why, when the
+// plan cannot run on the scenario's cluster and model (tp x pp x dp x cp against its size...).
 config::Scenario with_plan(const config::Scenario& scenario, const models::ParallelPlan& plan);
 
 // Why `plan` is slower than `best`: the parts of the simulated step that grew most.

@@ -49,6 +49,15 @@ struct StepInputs {
 
 StepInputs step_inputs(const config::Scenario& scenario);
 
+// What every layer program of the scenario's plan is built with (the device must outlive it).
+ProgramContext program_context(const config::Scenario& scenario, const models::DeviceCompute& device);
+// Bytes per parameter as gradients are reduced across data parallelism, and as parameters are
+// gathered (ZeRO >= 1).
+double gradient_bytes_per_param(models::Precision precision);
+double gathered_bytes_per_param(models::Precision precision);
+// Frozen weights of a block's operators, as stored (fine-tuning; 0 in full training).
+double frozen_bytes(const std::vector<models::Operator>& ops);
+
 StepGraph build_step(const config::Scenario& scenario, const StepInputs& inputs);
 
 }  // namespace dtsim::training
