@@ -77,13 +77,6 @@ const Side* baseline_of(const std::vector<Side>& sides, std::size_t i) {
   return nullptr;
 }
 
-study::RankedPlan replayed(const training::StepResult& r) {
-  study::RankedPlan p;
-  p.confirmed = true;
-  p.simulated = r;
-  return p;
-}
-
 // How a side compares with its baseline: the parts of the step that grew, and, when the two
 // chose different plans, the side run at the baseline's plan, which isolates the hardware.
 std::string against(const Side& side, const Side& base) {
@@ -91,7 +84,7 @@ std::string against(const Side& side, const Side& base) {
   const auto& b = base.summary.step;
   const double ratio = a.step_time_s / b.step_time_s - 1;
   std::string text = fmt::format("step {:+.1f} % ({})", 100 * ratio,
-                                 ratio > 0 ? study::slower_because(replayed(a), replayed(b)) : "faster");
+                                 ratio > 0 ? study::slower_because(a, b) : "faster");
   if (study::plan_text(side.scenario) == study::plan_text(base.scenario) ||
       side.scenario.cluster.accelerators != base.scenario.cluster.accelerators)
     return text;
@@ -104,7 +97,7 @@ std::string against(const Side& side, const Side& base) {
   const auto r = training::simulate_step(same_plan);
   text += fmt::format("; at {}'s plan {:.3f} s, {:+.1f} % ({}){}", base.summary.name, r.step_time_s,
                       100 * (r.step_time_s / b.step_time_s - 1),
-                      r.step_time_s > b.step_time_s ? study::slower_because(replayed(r), replayed(b)) : "faster",
+                      r.step_time_s > b.step_time_s ? study::slower_because(r, b) : "faster",
                       r.memory.fits() ? "" : ", but it does not fit in memory");
   return text;
 }

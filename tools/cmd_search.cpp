@@ -85,7 +85,7 @@ void print_best(const config::Scenario& s, const study::SearchResult& r, int top
   else
     std::cout << fmt::format("\nthe scenario's plan ranks {} of {} replayed: {:.1f} % slower than the best ({})\n",
                              *r.given_rank, r.confirmed.size(), 100 * slower(g, *best),
-                             study::slower_because(g, *best));
+                             study::slower_because(g.simulated, best->simulated));
 }
 
 void print_losers(const study::SearchResult& r) {

@@ -94,10 +94,9 @@ SearchResult search(const config::Scenario& s) {
   return out;
 }
 
-std::string slower_because(const RankedPlan& plan, const RankedPlan& best) {
-  if (!plan.confirmed || !best.confirmed) return "";
-  const auto& a = plan.simulated.breakdown;
-  const auto& b = best.simulated.breakdown;
+std::string slower_because(const training::StepResult& slower, const training::StepResult& faster) {
+  const auto& a = slower.breakdown;
+  const auto& b = faster.breakdown;
   const std::array<std::pair<const char*, double>, 6> parts = {{
       {"compute", a.compute_s + a.recompute_s - b.compute_s - b.recompute_s},
       {"exposed TP/CP/EP communication", a.exposed_tp_s + a.exposed_cp_s + a.exposed_ep_s -
@@ -109,7 +108,7 @@ std::string slower_because(const RankedPlan& plan, const RankedPlan& best) {
   }};
   std::vector<std::pair<const char*, double>> grew;
   for (const auto& p : parts)
-    if (p.second > 0.01 * best.simulated.step_time_s) grew.push_back(p);
+    if (p.second > 0.01 * faster.step_time_s) grew.push_back(p);
   std::stable_sort(grew.begin(), grew.end(), [](const auto& x, const auto& y) { return x.second > y.second; });
   std::string text;
   for (std::size_t i = 0; i < grew.size() && i < 2; ++i)
