@@ -85,7 +85,7 @@ std::string against(const Side& side, const Side& base) {
   const double ratio = a.step_time_s / b.step_time_s - 1;
   std::string text = fmt::format("step {:+.1f} % ({})", 100 * ratio,
                                  ratio > 0 ? study::slower_because(a, b) : "faster");
-  if (study::plan_text(side.scenario) == study::plan_text(base.scenario) ||
+  if (study::plan_text(side.scenario.plan) == study::plan_text(base.scenario.plan) ||
       side.scenario.cluster.accelerators != base.scenario.cluster.accelerators)
     return text;
   config::Scenario same_plan;
@@ -153,14 +153,8 @@ void add_compare_command(CLI::App& app) {
       for (const auto& s : sides) j.push_back(summary_json(s.summary));
       std::cout << j.dump(2) << "\n";
     } else if (o->csv) {
-      std::string line;
-      for (const auto& k : summary_keys()) line += (line.empty() ? "" : ",") + csv_cell(k);
-      std::cout << line << "\n";
-      for (const auto& s : sides) {
-        line.clear();
-        for (const auto& v : summary_values(s.summary)) line += (line.empty() ? "" : ",") + csv_cell(v);
-        std::cout << line << "\n";
-      }
+      std::cout << csv_line(summary_keys());
+      for (const auto& s : sides) std::cout << csv_line(summary_values(s.summary));
     } else {
       std::cout << base.name << "\n\n";
       print_text(sides);

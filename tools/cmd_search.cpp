@@ -16,15 +16,11 @@ namespace {
 using Json = nlohmann::ordered_json;
 constexpr double kGiB = 1024.0 * 1024 * 1024;
 
-std::string plan_of(const study::RankedPlan& r, const config::Scenario& s) {
-  return study::plan_text(study::with_plan(s, r.plan));
-}
-
 double slower(const study::RankedPlan& r, const study::RankedPlan& best) { return r.step_s() / best.step_s() - 1; }
 
-Json plan_json(const study::RankedPlan& r, const config::Scenario& s) {
+Json plan_json(const study::RankedPlan& r) {
   const auto& p = r.plan;
-  Json j = {{"plan", plan_of(r, s)},
+  Json j = {{"plan", study::plan_text(r.plan)},
             {"tp", p.tp}, {"pp", p.pp}, {"dp", p.dp}, {"cp", p.cp}, {"ep", p.ep}, {"vpp", p.vpp},
             {"micro_batch", p.micro_batch}, {"zero", p.zero}, {"sequence_parallel", p.sequence_parallel},
             {"recompute", models::to_string(p.recompute)},
@@ -49,15 +45,15 @@ void print_json(const config::Scenario& s, const study::SearchResult& r, int top
   j["best"] = Json::array();
   int shown = 0;
   for (const auto& p : r.confirmed)
-    if (p.memory.fits() && shown++ < top) j["best"].push_back(plan_json(p, s));
+    if (p.memory.fits() && shown++ < top) j["best"].push_back(plan_json(p));
   if (r.given) {
-    j["given"] = plan_json(*r.given, s);
+    j["given"] = plan_json(*r.given);
     j["given"]["rank"] = r.given_rank ? Json(*r.given_rank) : Json(nullptr);
   }
   std::cout << j.dump(2) << "\n";
 }
 
-void print_best(const config::Scenario& s, const study::SearchResult& r, int top) {
+void print_best(const study::SearchResult& r, int top) {
   std::cout << "confirmed by a full replay (the best plans by estimate, and the scenario's own)\n";
   TextTable t({"rank", "plan", "estimate", "simulated", "MFU", "peak memory", "vs best"});
   const study::RankedPlan* best = nullptr;
@@ -68,7 +64,7 @@ void print_best(const config::Scenario& s, const study::SearchResult& r, int top
     const bool fits = p.memory.fits();
     rank += fits;
     if (fits && rank > top && !p.given) continue;
-    t.row({fits ? std::to_string(rank) : "OOM", plan_of(p, s) + (p.given ? "  (scenario)" : ""),
+    t.row({fits ? std::to_string(rank) : "OOM", study::plan_text(p.plan) + (p.given ? "  (scenario)" : ""),
            fmt::format("{:.3f} s", p.estimate.step_s), fmt::format("{:.3f} s", p.simulated.step_time_s),
            fmt::format("{:.1f} %", 100 * p.simulated.mfu),
            fmt::format("{:.1f} GiB", (p.memory.capacity_bytes - p.memory.headroom_bytes()) / kGiB),
@@ -134,7 +130,7 @@ void add_search_command(CLI::App& app) {
                              s.model.name, s.cluster.accelerators, s.cluster.device.name,
                              s.training.global_batch, s.training.seq_len);
     if (result.fitting.empty()) std::cout << "no plan fits in memory\n";
-    else print_best(s, result, s.search.top);
+    else print_best(result, s.search.top);
     print_losers(result);
   });
 }

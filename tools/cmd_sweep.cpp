@@ -35,12 +35,6 @@ void check_column_names(const study::Sweep& sweep) {
               fmt::format("{}", fmt::join(summary_keys(), ", ")) + ")");
 }
 
-std::string csv_line(const std::vector<std::string>& cells) {
-  std::string line;
-  for (std::size_t i = 0; i < cells.size(); ++i) line += (i > 0 ? "," : "") + csv_cell(cells[i]);
-  return line + "\n";
-}
-
 std::string csv_header(const study::Sweep& sweep) {
   auto cells = leading_columns(sweep);
   for (auto& key : summary_keys()) cells.push_back(std::move(key));

@@ -17,7 +17,7 @@ nlohmann::ordered_json summary_json(const study::Summary& s);
 // Rows are metrics, columns the scenarios (labelled by name).
 std::string summary_table(const std::vector<study::Summary>& summaries);
 
-// A CSV cell: quoted when it holds a comma, quote or newline.
-std::string csv_cell(const std::string& text);
+// One CSV record, newline included; a cell is quoted when it holds a comma, quote or newline.
+std::string csv_line(const std::vector<std::string>& cells);
 
 }  // namespace dtsim::tools

@@ -16,6 +16,9 @@ const std::string kBase =
     "parallelism: {tp: 8, pp: 1, zero: 1}\n"
     "cluster: {system: dgx-h100, nodes: 1}\n";
 
+// The same node from both vendors' boards: the two sides most tests compare.
+const std::string kH100VsH800 = "variants:\n  - {name: H100, set: {}}\n  - {name: H800, set: {cluster.system: hgx-h800}}\n";
+
 std::string file(const std::string& name, const std::string& extra) {
   return dtsim::test::write_temp(name, kBase + extra);
 }
@@ -23,9 +26,7 @@ std::string file(const std::string& name, const std::string& extra) {
 }  // namespace
 
 TEST_CASE("compare --json: one object per variant, in the file's order", "[cli][compare]") {
-  const auto path = file("compare.yaml",
-                         "variants:\n  - {name: H100, set: {}}\n  - {name: H800, set: {cluster.system: hgx-h800}}\n"
-                         "  - {name: H100 TP1, set: {parallelism.tp: 1}}\n");
+  const auto path = file("compare.yaml", kH100VsH800 + "  - {name: H100 TP1, set: {parallelism.tp: 1}}\n");
   const auto o = dtsim_cli("compare " + path + " --json");
   REQUIRE(o.status == 0);
   const auto j = nlohmann::json::parse(o.out);
@@ -41,8 +42,7 @@ TEST_CASE("compare --json: one object per variant, in the file's order", "[cli][
 }
 
 TEST_CASE("compare prints the variants side by side and explains the differences", "[cli][compare]") {
-  const auto path = file("compare_text.yaml",
-                         "variants:\n  - {name: H100, set: {}}\n  - {name: H800, set: {cluster.system: hgx-h800}}\n");
+  const auto path = file("compare_text.yaml", kH100VsH800);
   const auto o = dtsim_cli("compare " + path);
   REQUIRE(o.status == 0);
   CHECK(o.out.find("scale-up 450 GB/s") != std::string::npos);
@@ -53,8 +53,8 @@ TEST_CASE("compare prints the variants side by side and explains the differences
 
 TEST_CASE("compare --search lets each variant pick its own plan", "[cli][compare]") {
   const auto path = file("compare_search.yaml",
-                         "search: {cp: [1], micro_batch: [1], zero: [1], recompute: [none], confirm: 2}\n"
-                         "variants:\n  - {name: H100, set: {}}\n  - {name: H800, set: {cluster.system: hgx-h800}}\n");
+                         "search: {cp: [1], micro_batch: [1], zero: [1], recompute: [none], confirm: 2}\n" +
+                             kH100VsH800);
   const auto o = dtsim_cli("compare " + path + " --csv");
   REQUIRE(o.status == 0);
   // A header and two rows.

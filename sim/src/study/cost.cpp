@@ -36,31 +36,29 @@ std::optional<double> node_price_usd(const config::Scenario& s, Assumptions& ass
   return std::nullopt;
 }
 
-double network_usd_per_port(const config::Scenario& s, int ports, Assumptions& assumptions) {
-  if (s.cost.network_usd_per_port) return *s.cost.network_usd_per_port;
-  if (ports > 0)
-    assumptions.push_back(
-        fmt::format("cost.network_per_port: {:.0f} USD [E] switches and optics per scale-out port "
-                    "(a 1,024-GPU NDR fat tree: ~48 Quantum-2 switches, 0.55-0.75 M USD, plus "
-                    "1.2-1.6 M USD of optics; yobitel NDR sizing note)",
-                    kNetworkUsdPerPort));
-  return kNetworkUsdPerPort;
+double network_usd_per_port(const config::Scenario& s, Assumptions& assumptions) {
+  return given_or(s.cost.network_usd_per_port, kNetworkUsdPerPort,
+                  fmt::format("cost.network_per_port: {:.0f} USD [E] switches and optics per scale-out "
+                              "port (a 1,024-GPU NDR fat tree: ~48 Quantum-2 switches, 0.55-0.75 M "
+                              "USD, plus 1.2-1.6 M USD of optics; yobitel NDR sizing note)",
+                              kNetworkUsdPerPort),
+                  assumptions);
 }
 
 double amortization_years(const config::Scenario& s, Assumptions& assumptions) {
-  if (s.cost.amortization_years) return *s.cost.amortization_years;
-  assumptions.push_back(fmt::format(
-      "cost.amortization: {} years [E] server book lives: Amazon 5, Meta 5.5, Microsoft and "
-      "Alphabet 6 years (10-K filings 2022-2025); accelerators age faster, so the short end",
-      kAmortizationYears));
-  return kAmortizationYears;
+  return given_or(s.cost.amortization_years, kAmortizationYears,
+                  fmt::format("cost.amortization: {} years [E] server book lives: Amazon 5, Meta 5.5, "
+                              "Microsoft and Alphabet 6 years (10-K filings 2022-2025); accelerators "
+                              "age faster, so the short end",
+                              kAmortizationYears),
+                  assumptions);
 }
 
 double usd_per_kwh(const config::Scenario& s, Assumptions& assumptions) {
-  if (s.cost.usd_per_kwh) return *s.cost.usd_per_kwh;
-  assumptions.push_back(fmt::format(
-      "cost.electricity: {} USD/kWh [M] EIA, average US industrial price 2023", kUsdPerKwh));
-  return kUsdPerKwh;
+  return given_or(s.cost.usd_per_kwh, kUsdPerKwh,
+                  fmt::format("cost.electricity: {} USD/kWh [M] EIA, average US industrial price 2023",
+                              kUsdPerKwh),
+                  assumptions);
 }
 
 }  // namespace
@@ -90,7 +88,8 @@ BuyCost buy_of(const config::Scenario& s, double wall_s, double facility_kwh,
   b.known = true;
   b.node_price_usd = *node_price;
   b.network_ports = s.cluster.nodes * s.cluster.system.scale_out.nics_per_node;
-  b.network_usd_per_port = network_usd_per_port(s, b.network_ports, assumptions);
+  // A cluster without scale-out ports (one workstation) has no fabric to price.
+  b.network_usd_per_port = b.network_ports > 0 ? network_usd_per_port(s, assumptions) : 0;
   b.purchase_usd = s.cluster.nodes * b.node_price_usd + b.network_ports * b.network_usd_per_port;
   b.amortization_years = amortization_years(s, assumptions);
   b.hardware_usd = b.purchase_usd * wall_s / (b.amortization_years * kSecondsPerYear);

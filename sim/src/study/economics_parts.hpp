@@ -1,6 +1,7 @@
 #pragma once
 // Internal: the parts economics() assembles (equations in dtsim/sim/study/economics.hpp). Each
 // appends the defaults it applies, with their sources, to `assumptions`.
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -9,6 +10,15 @@
 namespace dtsim::study {
 
 using Assumptions = std::vector<std::string>;
+
+// The scenario's figure when it gives one; else `fallback`, with `note` (the default and its
+// source) added to the assumptions.
+inline double given_or(const std::optional<double>& given, double fallback, std::string note,
+                       Assumptions& assumptions) {
+  if (given) return *given;
+  assumptions.push_back(std::move(note));
+  return fallback;
+}
 
 // Goodput over a run of `ideal_s` seconds of training; disabled: fraction 1, no parts.
 Goodput goodput_of(const config::Scenario& scenario, double ideal_s, Assumptions& assumptions);

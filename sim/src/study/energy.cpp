@@ -42,12 +42,12 @@ double node_other_w(const config::Scenario& s, double tdp_w, Assumptions& assump
 Power power_of(const config::Scenario& s, const training::StepResult& step,
                Assumptions& assumptions) {
   Power p;
-  p.pue = s.cost.pue.value_or(kPue);
-  if (!s.cost.pue)
-    assumptions.push_back(fmt::format(
-        "cost.pue: {} [E] Uptime Institute Global Data Center Survey 2024: newer, larger "
-        "facilities reach 1.3 or better (industry average 1.56-1.58, held up by legacy sites)",
-        kPue));
+  p.pue = given_or(s.cost.pue, kPue,
+                   fmt::format("cost.pue: {} [E] Uptime Institute Global Data Center Survey 2024: newer, "
+                               "larger facilities reach 1.3 or better (industry average 1.56-1.58, "
+                               "held up by legacy sites)",
+                               kPue),
+                   assumptions);
   const auto& device = s.cluster.device;
   if (!device.tdp_w) {
     assumptions.push_back(fmt::format(

@@ -77,10 +77,10 @@ void confirm(const config::Scenario& s, SearchResult& out) {
 }  // namespace
 
 config::Scenario with_plan(const config::Scenario& s, const models::ParallelPlan& plan) {
+  if (const auto why = why_not(s, plan); !why.empty())
+    throw std::invalid_argument(plan_text(plan) + " cannot run on " + s.name + ": " + why);
   config::Scenario out = s;
   out.plan = plan;
-  if (const auto why = why_not(s, plan); !why.empty())
-    throw std::invalid_argument(plan_text(out) + " cannot run on " + s.name + ": " + why);
   if (plan.chunk_layers.empty()) out.plan.chunk_layers = models::split_layers(s.model.layers, plan.chunks());
   // The defaults the loader noted were for the file's plan.
   std::erase_if(out.notes, [](const std::string& n) { return n.rfind("parallelism.", 0) == 0; });

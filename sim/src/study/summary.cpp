@@ -13,8 +13,7 @@ double Summary::exposed_comm_s() const {
 
 double Summary::peak_memory_bytes() const { return step.memory.capacity_bytes - step.memory.headroom_bytes(); }
 
-std::string plan_text(const config::Scenario& s) {
-  const auto& p = s.plan;
+std::string plan_text(const models::ParallelPlan& p) {
   std::string text = fmt::format("TP{} PP{} DP{}", p.tp, p.pp, p.dp);
   if (p.cp > 1) text += fmt::format(" CP{}", p.cp);
   if (p.ep > 1) text += fmt::format(" EP{}", p.ep);
@@ -30,7 +29,7 @@ Summary summarize(const config::Scenario& s) {
   out.name = s.name;
   out.system = s.cluster.system.id;
   out.accelerators = s.cluster.accelerators;
-  out.plan = plan_text(s);
+  out.plan = plan_text(s.plan);
   out.step = training::simulate_step(s);
   out.economics = economics(s, out.step);
   return out;

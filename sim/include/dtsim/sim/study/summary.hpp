@@ -22,7 +22,7 @@ struct Summary {
 };
 
 // The plan in one line, as every command prints it.
-std::string plan_text(const config::Scenario& scenario);
+std::string plan_text(const models::ParallelPlan& plan);
 
 // Simulates one step of the scenario and prices the run.
 Summary summarize(const config::Scenario& scenario);
