@@ -3,7 +3,7 @@ BUILD ?= build
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?= -DCMAKE_BUILD_TYPE=Release
 
-.PHONY: all deps configure build run test bench clean
+.PHONY: all deps configure build run test bench pictures clean
 
 all: build
 
@@ -22,9 +22,15 @@ run: deps
 	@$(MAKE) --no-print-directory build
 	$(BUILD)/dtsim compare scenarios/h100-vs-h800-vs-tpu.yaml
 
-test: deps
+test:
+	@tools/install-deps.sh --test
 	@$(MAKE) --no-print-directory build
 	ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS)
+
+# Redraws the tutorial's pictures (docs/tutorial/pictures.txt) after a change to the model.
+pictures: deps
+	@$(MAKE) --no-print-directory build
+	tools/tutorial-pictures.sh $(BUILD)/dtsim
 
 bench: deps
 	@$(MAKE) --no-print-directory build

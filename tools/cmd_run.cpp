@@ -111,7 +111,8 @@ Json to_json(const config::Scenario& s, const training::StepResult& r, const stu
   j["model_flops_per_step"] = r.model_flops;
   j["breakdown_s"] = breakdown_json(r.breakdown);
   j["tokens"] = s.training.tokens;
-  j["time_to_train_days"] = e.effective_time_to_train_s / 86400;  // as compare and sweep report it
+  // As compare and sweep report it: unknown (null) without a token budget.
+  j["time_to_train_days"] = e.time_to_train_s > 0 ? Json(e.effective_time_to_train_s / 86400) : Json(nullptr);
   j["economics"] = economics_json(e);
   j["notes"] = s.notes;
   return j;
@@ -211,7 +212,7 @@ void print_text(const config::Scenario& s, const training::StepResult& r,
   add("compute", b.compute_s);
   add("recompute", b.recompute_s);
   add("optimizer step", b.optimizer_s);
-  add("exposed TP/CP/EP communication", b.exposed_tp_s);
+  add("exposed TP/CP/EP communication", b.exposed_tp_s + b.exposed_cp_s + b.exposed_ep_s);
   add("exposed DP communication", b.exposed_dp_s);
   add("pipeline transfers (p2p wait)", b.pp_wait_s);
   add("pipeline bubble", b.bubble_s);

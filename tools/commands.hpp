@@ -15,5 +15,7 @@ void add_compare_command(CLI::App& app);
 void add_sweep_command(CLI::App& app);
 void add_merge_command(CLI::App& app);
 void add_search_command(CLI::App& app);
+void add_explain_command(CLI::App& app);
+void add_report_command(CLI::App& app);
 
 }  // namespace dtsim::tools

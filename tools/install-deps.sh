@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages dtsim builds with, and only those that are missing.
 # Idempotent, and silent when everything is already present.
+#   --test  also what the tests need: Chromium, in which the HTML report is rendered headless.
 set -euo pipefail
 
 packages=(
@@ -8,6 +9,7 @@ packages=(
   libboost-graph-dev libeigen3-dev libtbb-dev libyaml-cpp-dev catch2
   libcli11-dev libfmt-dev nlohmann-json3-dev libbenchmark-dev
 )
+[[ "${1:-}" == "--test" ]] && packages+=(chromium fonts-dejavu-core)
 
 missing=()
 for p in "${packages[@]}"; do

@@ -22,6 +22,8 @@ int main(int argc, char** argv) {
   dtsim::tools::add_sweep_command(app);
   dtsim::tools::add_merge_command(app);
   dtsim::tools::add_search_command(app);
+  dtsim::tools::add_explain_command(app);
+  dtsim::tools::add_report_command(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::Success& e) {

@@ -25,6 +25,9 @@ std::string percent(double v) { return fmt::format("{:.1f} %", 100 * v); }
 std::string seconds(double v) { return fmt::format("{:.3f} s", v); }
 double gib_value(double bytes) { return bytes / (1024.0 * 1024 * 1024); }
 std::string gib(double v) { return fmt::format("{:.1f} GiB", gib_value(v)); }
+// Time to train and what it costs need a token budget (training.tokens): without one the
+// economics are all zero, which would read as "instant and free".
+bool budgeted(const study::Summary& s) { return s.economics.time_to_train_s > 0; }
 
 const std::vector<Metric>& metrics() {
   static const std::vector<Metric> all = {
@@ -33,6 +36,7 @@ const std::vector<Metric>& metrics() {
       {"mfu", "MFU", [](const auto& s) { return s.step.mfu; }, percent},
       {"compute_s", "compute (with recompute)",
        [](const auto& s) { return s.step.breakdown.compute_s + s.step.breakdown.recompute_s; }, seconds},
+      {"optimizer_s", "optimizer step", [](const auto& s) { return s.step.breakdown.optimizer_s; }, seconds},
       {"exposed_tp_cp_ep_s", "exposed TP/CP/EP comm",
        [](const auto& s) {
          const auto& b = s.step.breakdown;
@@ -42,13 +46,14 @@ const std::vector<Metric>& metrics() {
       {"exposed_dp_s", "exposed DP comm", [](const auto& s) { return s.step.breakdown.exposed_dp_s; }, seconds},
       {"pp_wait_s", "pipeline transfers", [](const auto& s) { return s.step.breakdown.pp_wait_s; }, seconds},
       {"bubble_s", "pipeline bubble", [](const auto& s) { return s.step.breakdown.bubble_s; }, seconds},
-      {"peak_memory_bytes", "peak memory per GPU", [](const auto& s) { return s.peak_memory_bytes(); }, gib},
+      {"peak_memory_bytes", "peak memory per accelerator", [](const auto& s) { return s.peak_memory_bytes(); }, gib},
       {"memory_headroom_bytes", "memory headroom", [](const auto& s) { return s.memory_headroom_bytes(); }, gib},
       {"time_to_train_days", "time to train",
        [](const auto& s) { return s.economics.effective_time_to_train_s / 86400; },
-       [](double d) { return fmt::format("{:.1f} days", d); }},
+       [](double d) { return fmt::format("{:.1f} days", d); }, budgeted},
       {"goodput", "goodput", [](const auto& s) { return s.economics.goodput.fraction; }, percent},
-      {"accelerator_hours", "accelerator-hours", [](const auto& s) { return s.economics.accelerator_hours; }, thousands},
+      {"accelerator_hours", "accelerator-hours", [](const auto& s) { return s.economics.accelerator_hours; }, thousands,
+       budgeted},
       {"energy_mwh", "energy", [](const auto& s) { return s.economics.energy_mwh; },
        [](double v) { return fmt::format("{:.1f} MWh", v); },
        [](const auto& s) { return s.economics.power.known; }},
@@ -100,15 +105,14 @@ nlohmann::ordered_json summary_json(const study::Summary& s) {
   return j;
 }
 
-std::string summary_table(const std::vector<study::Summary>& summaries) {
-  std::vector<std::string> header = {""};
-  for (const auto& s : summaries) header.push_back(s.name);
-  TextTable t(header);
+std::vector<std::vector<std::string>> summary_rows(const std::vector<study::Summary>& summaries) {
+  std::vector<std::vector<std::string>> rows;
   auto row = [&](const std::string& label, auto cell) {
     std::vector<std::string> cells = {label};
     for (const auto& s : summaries) cells.push_back(cell(s));
-    t.row(cells);
+    rows.push_back(cells);
   };
+  row("", [](const auto& s) { return s.name; });
   row("system", [](const auto& s) { return fmt::format("{} on {}", s.accelerators, s.system); });
   row("plan", [](const auto& s) { return s.plan; });
   row("fits in memory", [](const auto& s) {
@@ -116,6 +120,13 @@ std::string summary_table(const std::vector<study::Summary>& summaries) {
   });
   for (const auto& m : metrics())
     row(m.label, [&](const auto& s) { return m.known(s) ? m.text(m.value(s)) : std::string("n/a"); });
+  return rows;
+}
+
+std::string summary_table(const std::vector<study::Summary>& summaries) {
+  auto rows = summary_rows(summaries);
+  TextTable t(rows.front());
+  for (std::size_t i = 1; i < rows.size(); ++i) t.row(rows[i]);
   return t.str();
 }
 

@@ -14,7 +14,9 @@ namespace dtsim::tools {
 std::vector<std::string> summary_keys();
 std::vector<std::string> summary_values(const study::Summary& s);  // as CSV cells
 nlohmann::ordered_json summary_json(const study::Summary& s);
-// Rows are metrics, columns the scenarios (labelled by name).
+// Rows are metrics, columns the scenarios; the first row is the header (the scenarios' names).
+std::vector<std::vector<std::string>> summary_rows(const std::vector<study::Summary>& summaries);
+// The same as an aligned text table.
 std::string summary_table(const std::vector<study::Summary>& summaries);
 
 // One CSV record, newline included; a cell is quoted when it holds a comma, quote or newline.

@@ -82,3 +82,58 @@ TEST_CASE("search prints the fastest plans and where the scenario's own ranks", 
   REQUIRE(!j["best"].empty());
   CHECK(j["best"][0]["simulated_step_s"].get<double>() <= j["given"]["simulated_step_s"].get<double>());
 }
+
+TEST_CASE("compare without a token budget: time to train and accelerator-hours are n/a",
+          "[cli][compare]") {
+  // No training.tokens: no run to time or price, so those figures are unknown (n/a, empty in CSV,
+  // null in JSON) rather than 0.0 days, as energy and cost are without power or a price.
+  std::string base = kBase;
+  base.erase(base.find(", tokens: 1e9"), std::string(", tokens: 1e9").size());
+  const auto path = dtsim::test::write_temp("compare_no_budget.yaml", base + kH100VsH800);
+  const auto j = nlohmann::json::parse(dtsim_cli("compare " + path + " --json").out);
+  REQUIRE(j.size() == 2);
+  for (const char* key : {"time_to_train_days", "accelerator_hours", "energy_mwh", "cost_usd"}) {
+    INFO(key);
+    CHECK(j[0][key].is_null());
+  }
+  const auto text = dtsim_cli("compare " + path).out;
+  for (const std::string label : {"time to train", "accelerator-hours"}) {
+    INFO(label);
+    const auto at = text.find("\n  " + label + " ");
+    REQUIRE(at != std::string::npos);
+    const auto row = text.substr(at + 1, text.find('\n', at + 1) - at - 1);
+    CHECK(row.find("n/a") != std::string::npos);
+    CHECK(row.find("0.0 days") == std::string::npos);
+  }
+  // CSV: the two cells are empty.
+  const auto csv = dtsim_cli("compare " + path + " --csv").out;
+  const auto header = csv.substr(0, csv.find('\n'));
+  CHECK(header.find(",time_to_train_days,goodput,accelerator_hours,") != std::string::npos);
+  CHECK(csv.find(",,1,,") != std::string::npos);  // time to train, goodput 1, accelerator-hours
+}
+
+TEST_CASE("compare's parts add up to the step time, the optimizer step included", "[cli][compare]") {
+  // step = compute (with recompute) + optimizer + exposed TP/CP/EP + exposed DP + pipeline
+  // transfers + bubble: the step's breakdown, which covers it exactly.
+  const auto j = nlohmann::json::parse(dtsim_cli("compare " + file("compare_parts.yaml", kH100VsH800) + " --json").out);
+  for (const auto& side : j) {
+    INFO(side["name"]);
+    CHECK(side["optimizer_s"].get<double>() > 0);
+    double parts = 0;
+    for (const char* key : {"compute_s", "optimizer_s", "exposed_tp_cp_ep_s", "exposed_dp_s", "pp_wait_s", "bubble_s"})
+      parts += side[key].get<double>();
+    CHECK(parts == Approx(side["step_time_s"].get<double>()).epsilon(1e-9));
+  }
+  const auto text = dtsim_cli("compare " + file("compare_parts_text.yaml", kH100VsH800)).out;
+  CHECK(text.find("optimizer step") != std::string::npos);
+  CHECK(text.find("peak memory per accelerator") != std::string::npos);
+}
+
+TEST_CASE("compare of two equal sides says they are the same, not faster", "[cli][compare]") {
+  // The same scenario twice: the ratio is 0 (the simulator is deterministic).
+  const auto path = file("compare_same.yaml", "variants:\n  - {name: A, set: {}}\n  - {name: B, set: {}}\n");
+  const auto o = dtsim_cli("compare " + path);
+  REQUIRE(o.status == 0);
+  CHECK(o.out.find("B vs A: step +0.0 % (the same)") != std::string::npos);
+  CHECK(o.out.find("(faster)") == std::string::npos);
+}

@@ -164,3 +164,28 @@ TEST_CASE("run --trace writes a Chrome trace with slices, flows and link counter
   CHECK(phases["C"] > 100);   // link utilization sampled over the step
   for (const char* c : {"compute", "tp", "pp", "dp", "optimizer"}) CHECK(categories.count(c) == 1);
 }
+
+TEST_CASE("run's exposed TP/CP/EP row is the sum of the JSON's three parts", "[cli]") {
+  // A small MoE on two DGX H100 nodes, TP2 CP2 EP2 DP4: tensor-, context- and expert-parallel
+  // collectives all run, each with its own exposed time in breakdown_s; the table's one row for
+  // the three must show exposed_tp + exposed_cp + exposed_ep (as compare and JSON count them).
+  const std::string path = dtsim::test::write_temp(
+      "cli_test_cp_ep.yaml",
+      "name: small MoE with CP and EP\n"
+      "model: {name: small-moe, layers: 4, hidden: 2048, heads: 16, vocab: 32000, seq_len: 8192,\n"
+      "        moe: {experts: 8, top_k: 2}}\n"
+      "training: {global_batch: 16}\n"
+      "parallelism: {tp: 2, pp: 1, cp: 2, ep: 2}\n"
+      "cluster: {system: dgx-h100, nodes: 2}\n");
+  const auto j = nlohmann::json::parse(cli("run " + path + " --json").out);
+  const auto& b = j["breakdown_s"];
+  const double tp = b["exposed_tp"].get<double>(), others = b["exposed_cp"].get<double>() + b["exposed_ep"].get<double>();
+  REQUIRE(others > 1e-3);  // the premise: the row differs from TP alone at the table's 1 ms precision
+  const auto text = cli("run " + path).out;
+  const std::string label = "exposed TP/CP/EP communication";
+  const auto at = text.find(label);
+  REQUIRE(at != std::string::npos);
+  const auto number = text.find_first_of("0123456789", at + label.size());
+  REQUIRE(number != std::string::npos);
+  CHECK(std::stod(text.substr(number)) == Approx(tp + others).margin(0.0005));  // printed as %.3f s
+}

@@ -62,11 +62,12 @@ PlanInput read_parallelism(const Node& n, Execution& exec) {
   read_degree("ep", in.ep);
   read_degree("vpp", in.vpp);
   read_degree("micro_batch", in.micro_batch);
-  if (auto s = m.get("schedule")) in.given.emplace("schedule", *s);
-  if (auto s = m.get("schedule"))
+  if (auto s = m.get("schedule")) {
+    in.given.emplace("schedule", *s);
     in.schedule = as_choice<Schedule>(*s, {{"gpipe", Schedule::gpipe},
                                            {"1f1b", Schedule::one_f_one_b},
                                            {"interleaved-1f1b", Schedule::interleaved_1f1b}});
+  }
   if (auto z = m.get("zero")) {
     in.zero = static_cast<int>(as_int(*z, 0, 3));
     in.given.emplace("zero", *z);

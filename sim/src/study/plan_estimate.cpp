@@ -28,6 +28,7 @@ struct PlanEstimator::BlockTimes {
   double forward_compute_s = 0, backward_compute_s = 0;
   double exposed_s = 0;                  // waiting for TP/CP/EP collectives
   double params = 0;                     // trained parameters
+  double expert_params = 0;              // ... of them, routed experts'
   double frozen_bytes = 0;               // fine-tuning: frozen weights as stored
 };
 
@@ -39,8 +40,18 @@ struct PlanEstimator::Groups {
 // One pipeline stage, one micro-batch: block counts by kind (dense, MoE, embedding, head).
 struct PlanEstimator::StageTimes {
   std::array<int, 4> blocks{};
-  double forward_s = 0, backward_s = 0, compute_s = 0, exposed_s = 0, params = 0;
+  double forward_s = 0, backward_s = 0, compute_s = 0, exposed_s = 0, params = 0, expert_params = 0;
 };
+
+namespace {
+
+// A rank's share of `params` trained parameters (`expert` of them routed experts') under
+// ZeRO >= 1, as the step builder and models/memory.cpp shard them.
+double sharded(const models::ParallelPlan& p, double params, double expert) {
+  return (params - expert) / p.shard_ranks() + expert / p.expert_shard_ranks();
+}
+
+}  // namespace
 
 PlanEstimator::PlanEstimator(const config::Scenario& s)
     : s_(s),
@@ -149,6 +160,7 @@ PlanEstimator::BlockTimes PlanEstimator::block_times(const training::BlockProgra
   t.forward_compute_s = training::compute_seconds(b.forward);
   t.backward_compute_s = training::compute_seconds(b.backward);
   t.params = b.params + b.expert_params;
+  t.expert_params = b.expert_params;
   return t;
 }
 
@@ -170,20 +182,22 @@ PlanEstimator::StageTimes PlanEstimator::stage_times(const models::ParallelPlan&
     st.compute_s += n * (kinds[k].forward_compute_s + kinds[k].backward_compute_s);
     st.exposed_s += n * kinds[k].exposed_s;
     st.params += n * kinds[k].params;
+    st.expert_params += n * kinds[k].expert_params;
   }
   return st;
 }
 
-// Exposed data-parallel time of the first stage, which finishes the step.
+// Exposed data-parallel time of the first stage, which finishes the step. Data parallelism
+// spans the CP ranks too (they hold the same weights), as in the step builder.
 double PlanEstimator::data_parallel_s(const models::ParallelPlan& p, const StageTimes& first,
                                       const BlockTimes* kinds) {
-  if (p.dp == 1) return 0;
+  if (p.dp_cp() == 1) return 0;
   const training::RankLayout layout(p);
   const double grad_bytes = training::gradient_bytes_per_param(s_.training.precision);
   const double param_bytes = training::gathered_bytes_per_param(s_.training.precision);
   const auto& x = s_.execution;
   if (p.zero < 3) {
-    const auto dp = layout.dp_group({});
+    const auto dp = layout.dp_cp_group({});
     const double reduce = comm_s(p.zero == 0 ? Op::all_reduce : Op::reduce_scatter, first.params * grad_bytes, dp);
     double exposed = x.overlap_grad_reduce ? std::max(0.0, reduce - first.backward_s) : reduce;
     if (p.zero >= 1) {
@@ -193,7 +207,8 @@ double PlanEstimator::data_parallel_s(const models::ParallelPlan& p, const Stage
     return exposed;
   }
   std::vector<int> shard;
-  for (int d = 0; d < p.shard_group(); ++d) shard.push_back(layout.rank({0, 0, d, 0}));
+  for (int d = 0; d < p.shard_group(); ++d)
+    for (int c = 0; c < p.cp; ++c) shard.push_back(layout.rank({0, c, d, 0}));
   const double m = static_cast<double>(p.micro_batches(s_.training));
   double exposed = 0;
   for (int k = 0; k < 4; ++k) {
@@ -206,7 +221,7 @@ double PlanEstimator::data_parallel_s(const models::ParallelPlan& p, const Stage
   if (p.dp > p.shard_group()) {
     std::vector<int> replicas;
     for (int d = 0; d < p.dp; d += p.shard_group()) replicas.push_back(layout.rank({0, 0, d, 0}));
-    exposed += comm_s(Op::all_reduce, first.params / p.shard_group() * grad_bytes, replicas);
+    exposed += comm_s(Op::all_reduce, sharded(p, first.params, first.expert_params) * grad_bytes, replicas);
   }
   return exposed;
 }
@@ -214,7 +229,8 @@ double PlanEstimator::data_parallel_s(const models::ParallelPlan& p, const Stage
 Estimate PlanEstimator::estimate(const models::ParallelPlan& p) {
   const training::RankLayout layout(p);
   Groups g{layout.tp_group({}), layout.cp_group({}), {}};
-  for (int k = 0; k < p.ep; ++k) g.ep.push_back(layout.rank({0, 0, k, 0}));
+  // Expert parallelism is carved from the dp x cp ranks, consecutive in the layout.
+  for (int k = 0; k < p.ep; ++k) g.ep.push_back(layout.rank({0, k % p.cp, k / p.cp, 0}));
   const Blocks& b = blocks(p);
   const std::array<BlockTimes, 4> kinds = {block_times(b.dense, b.dense_frozen_bytes, g),
                                            s_.model.moe ? block_times(b.moe, b.moe_frozen_bytes, g) : BlockTimes{},
@@ -237,7 +253,8 @@ Estimate PlanEstimator::estimate(const models::ParallelPlan& p) {
   const double transfer = p.pp > 1 ? comm_s(Op::send_recv, activation_bytes, {0, layout.rank({0, 0, 0, 1})}) : 0;
   e.bubble_s = (sum - busiest) / p.vpp + 2 * (p.pp - 1) * transfer;
   e.dp_s = data_parallel_s(p, stages.front(), kinds.data());
-  const double local = p.zero >= 1 ? stages.front().params / p.shard_group() : stages.front().params;
+  const StageTimes& first = stages.front();
+  const double local = p.zero >= 1 ? sharded(p, first.params, first.expert_params) : first.params;
   const double grad_bytes = training::gradient_bytes_per_param(s_.training.precision);
   e.optimizer_s = models::op_time_s(models::optimizer_operator(local, grad_bytes), models::Pass::forward, device_);
   e.step_s = m * busiest + e.bubble_s + e.dp_s + e.optimizer_s;

@@ -8,9 +8,10 @@
 //     they overlap), plus the embedding (first stage) or output layer (last);
 //   pipeline (1F1B, interleaved with v chunks):  T = (m - 1) max_s t_s + sum_s t_s / v
 //     + 2 (p - 1) pipeline transfers;
-//   data parallelism: the gradient reduction of the first stage (the last to finish) beyond
-//     its last backward, the ZeRO 1/2 parameter gather beyond its first forward, ZeRO-3's
-//     per-layer gathers and reductions beyond the layer compute they overlap, and Adam.
+//   data parallelism (over the dp x cp ranks, as the replay and memory count it): the
+//     gradient reduction of the first stage (the last to finish) beyond its last backward,
+//     the ZeRO 1/2 parameter gather beyond its first forward, ZeRO-3's per-layer gathers and
+//     reductions beyond the layer compute they overlap, and Adam over the rank's shard.
 #include <map>
 #include <memory>
 #include <tuple>

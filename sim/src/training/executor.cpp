@@ -20,8 +20,8 @@ Wait wait_for(Category c) {
 
 class Replay {
  public:
-  Replay(const StepGraph& g, collective::Runner& runner, engine::Engine& engine)
-      : g_(g), runner_(runner), engine_(engine) {
+  Replay(const StepGraph& g, collective::Runner& runner, engine::Engine& engine, bool record_waits)
+      : g_(g), runner_(runner), engine_(engine), record_waits_(record_waits) {
     const auto& tasks = g.tasks();
     task_.resize(tasks.size());
     dependents_.resize(tasks.size());
@@ -100,7 +100,7 @@ class Replay {
     const Time now = engine_.now();
     for (TaskId t : op.members) {
       auto& st = stream_[g_.tasks()[t].stream];
-      charge_idle(st, t, now);
+      charge_idle(st, g_.tasks()[t].stream, t, now);
       st.busy = true;
       st.arrived = false;
       task_[t].start = now;
@@ -112,11 +112,9 @@ class Replay {
       engine_.schedule_in(engine::from_seconds(op.duration_s), done, this, static_cast<std::uint64_t>(id));
   }
 
-  void charge_idle(StreamRun& st, TaskId t, Time now) {
+  void charge_idle(StreamRun& st, StreamId s, TaskId t, Time now) {
     const auto& rt = task_[t];
-    auto add = [&](Wait w, Time from, Time to) {
-      if (to > from) st.times.wait_s[static_cast<int>(w)] += engine::to_seconds(to - from);
-    };
+    auto add = [&](Wait w, Time from, Time to) { charge(st, s, w, from, to); };
     // Before the task was ready: the last dependency it waited for.
     if (rt.blocker >= 0) {
       const Category c = g_.tasks()[rt.blocker].category;
@@ -137,6 +135,12 @@ class Replay {
     add(op.spans_stages ? Wait::bubble : wait_for(g_.tasks()[t].category), rt.ready, now);
   }
 
+  void charge(StreamRun& st, StreamId s, Wait w, Time from, Time to) {
+    if (to <= from) return;
+    st.times.wait_s[static_cast<int>(w)] += engine::to_seconds(to - from);
+    if (record_waits_) waits_.push_back({s, w, engine::to_seconds(from), engine::to_seconds(to)});
+  }
+
   ReplayResult finish() {
     ReplayResult r;
     r.events = engine_.events_processed();
@@ -146,11 +150,13 @@ class Replay {
     Time end = 0;
     for (const auto& st : stream_) end = std::max(end, st.idle_since);
     r.step_time_s = engine::to_seconds(end);
-    for (auto& st : stream_) {
+    for (std::size_t s = 0; s < stream_.size(); ++s) {
+      auto& st = stream_[s];
       st.times.end_s = engine::to_seconds(st.idle_since);
-      st.times.wait_s[static_cast<int>(Wait::bubble)] += engine::to_seconds(end - st.idle_since);
+      charge(st, static_cast<StreamId>(s), Wait::bubble, st.idle_since, end);
       r.streams.push_back(st.times);
     }
+    r.waits = std::move(waits_);
     for (const auto& t : task_) r.tasks.push_back({engine::to_seconds(t.start), engine::to_seconds(t.end)});
     return r;
   }
@@ -162,12 +168,27 @@ class Replay {
   std::vector<std::vector<TaskId>> dependents_;
   std::vector<StreamRun> stream_;
   std::vector<int> op_arrived_;
+  bool record_waits_;
+  std::vector<WaitSpan> waits_;
 };
 
 }  // namespace
 
-ReplayResult replay(const StepGraph& graph, collective::Runner& runner, engine::Engine& engine) {
-  Replay r(graph, runner, engine);
+std::string to_string(Wait w) {
+  switch (w) {
+    case Wait::bubble: return "bubble";
+    case Wait::pp_transfer: return "pp transfer";
+    case Wait::tp: return "tp";
+    case Wait::cp: return "cp";
+    case Wait::ep: return "ep";
+    case Wait::dp: return "dp";
+  }
+  return "?";
+}
+
+ReplayResult replay(const StepGraph& graph, collective::Runner& runner, engine::Engine& engine,
+                    bool record_waits) {
+  Replay r(graph, runner, engine, record_waits);
   return r.run();
 }
 

@@ -22,5 +22,11 @@ std::vector<int> RankLayout::cp_group(RankCoord c) const {
 std::vector<int> RankLayout::dp_group(RankCoord c) const {
   return group(*this, c, plan_.dp, [](RankCoord& x, int i) { x.dp = i; });
 }
+std::vector<int> RankLayout::dp_cp_group(RankCoord c) const {
+  return group(*this, c, plan_.dp * plan_.cp, [&](RankCoord& x, int i) {
+    x.cp = i % plan_.cp;
+    x.dp = i / plan_.cp;
+  });
+}
 
 }  // namespace dtsim::training

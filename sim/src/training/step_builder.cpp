@@ -44,6 +44,8 @@ struct RankState {
   std::vector<TaskId> reductions;           // every gradient collective the optimizer waits on
   std::map<int, TaskId> layer_gather;       // ZeRO 1/2: layer -> its bucket's parameter gather
   std::string context;                      // what is being emitted, for labels: "F3 L5"
+  int micro_batch = -1;                     // ... and the pass it belongs to, for timelines
+  bool backward = false;
 };
 
 std::string name_of(Op op) { return collective::to_string(op); }
@@ -104,7 +106,18 @@ class Builder {
   }
 
   // --- groups ----------------------------------------------------------------------------
-  // The ranks of r's group, and the offsets of the groups folded into it.
+  // Data-parallel groups (dp, shard) span the CP ranks too: they hold the same weights, each
+  // with gradients from its own chunk of the sequence (Megatron-LM's data-parallel group with
+  // context parallelism; memory shards over the same ranks). Expert parallelism is carved
+  // from the same dp x cp ranks, consecutive in the layout: j = cp + cp_size x dp.
+  int dp_cp_index(const RankCoord& c) const { return c.cp + p_.cp * c.dp; }
+  RankCoord at_dp_cp(RankCoord c, int j) const {
+    c.cp = j % p_.cp;
+    c.dp = j / p_.cp;
+    return c;
+  }
+
+  // The ranks of r's group, in rank order.
   std::vector<int> members(Group g, const RankCoord& c, int peer_stage) const {
     std::vector<int> out;
     auto with = [&](RankCoord x) { out.push_back(layout_.rank(x)); };
@@ -113,10 +126,13 @@ class Builder {
       case Group::tp: for (int t = 0; t < p_.tp; ++t) with({t, c.cp, c.dp, c.pp}); break;
       case Group::cp: for (int k = 0; k < p_.cp; ++k) with({c.tp, k, c.dp, c.pp}); break;
       case Group::ep:
-        for (int k = 0; k < p_.ep; ++k) with({c.tp, c.cp, c.dp / p_.ep * p_.ep + k, c.pp});
+        for (int k = 0; k < p_.ep; ++k) with(at_dp_cp(c, dp_cp_index(c) / p_.ep * p_.ep + k));
         break;
-      case Group::dp: for (int d = 0; d < p_.dp; ++d) with({c.tp, c.cp, d, c.pp}); break;
-      case Group::shard: for (int d = 0; d < zs; ++d) with({c.tp, c.cp, c.dp / zs * zs + d, c.pp}); break;
+      case Group::dp: for (int j = 0; j < p_.dp_cp(); ++j) with(at_dp_cp(c, j)); break;
+      case Group::shard:
+        for (int d = 0; d < zs; ++d)
+          for (int k = 0; k < p_.cp; ++k) with({c.tp, k, c.dp / zs * zs + d, c.pp});
+        break;
       case Group::replica:
         for (int d = c.dp % zs; d < p_.dp; d += zs) with({c.tp, c.cp, d, c.pp});
         break;
@@ -144,9 +160,11 @@ class Builder {
           switch (g) {
             case Group::tp: rep.tp = r.coord.tp; break;
             case Group::cp: rep.cp = r.coord.cp; break;
-            case Group::dp: rep.dp = r.coord.dp; break;
-            case Group::ep: rep.dp = d / p_.ep * p_.ep + r.coord.dp % p_.ep; break;
-            case Group::shard: rep.dp = d / zs * zs + r.coord.dp % zs; break;
+            case Group::dp: rep.dp = r.coord.dp, rep.cp = r.coord.cp; break;
+            case Group::ep:
+              rep = at_dp_cp(x, dp_cp_index(x) / p_.ep * p_.ep + dp_cp_index(r.coord) % p_.ep);
+              break;
+            case Group::shard: rep.dp = d / zs * zs + r.coord.dp % zs, rep.cp = r.coord.cp; break;
             case Group::replica: rep.dp = d % zs + r.coord.dp / zs * zs; break;
             default: break;
           }
@@ -190,6 +208,8 @@ class Builder {
     const int first = first_layer_[g], count = p_.chunk_layers[g];
     const bool last_backward = !fwd && w.micro_batch == m_ - 1;
     const std::string pass = (fwd ? "F" : "B") + std::to_string(w.micro_batch);
+    r.micro_batch = w.micro_batch;
+    r.backward = !fwd;
     if (fwd) {
       r.context = pass + " embedding";
       if (g == 0) emit(r, in_.embedding.forward);
@@ -234,10 +254,12 @@ class Builder {
     r.handles.clear();
     for (const auto& step : program) {
       switch (step.kind) {
-        case Step::Kind::compute:
-          g_.label(g_.add_compute(r.compute, step.category, step.seconds, std::exchange(r.carry, {})),
-                   (step.category == Category::recompute ? "recompute " : "") + r.context);
+        case Step::Kind::compute: {
+          const TaskId t = g_.add_compute(r.compute, step.category, step.seconds, std::exchange(r.carry, {}));
+          g_.label(t, (step.category == Category::recompute ? "recompute " : "") + r.context);
+          g_.tag_pass(t, r.micro_batch, r.backward);
           break;
+        }
         case Step::Kind::comm: {
           const auto [group, op] = exchange(step.exchange);
           if (step.async) {
@@ -302,7 +324,7 @@ class Builder {
   }
 
   void flush_bucket(RankState& r) {
-    if (r.bucket <= 0 || p_.dp == 1) {
+    if (r.bucket <= 0 || p_.dp_cp() == 1) {
       r.bucket = 0;
       return;
     }
@@ -317,7 +339,7 @@ class Builder {
   // ZeRO 3: gather layer l's weights (trained and frozen) over the shard group one layer ahead
   // of its use.
   void gather_layer(RankState& r, int l) {
-    if (p_.shard_group() == 1) return;
+    if (p_.shard_ranks() == 1) return;
     const double bytes = param_bytes(in_.layers[l].params + in_.layers[l].expert_params) +
                          in_.layer_frozen_bytes[l];
     std::vector<TaskId> deps;
@@ -327,26 +349,41 @@ class Builder {
   }
 
   void reduce_layer(RankState& r, double params) {
-    if (p_.shard_group() == 1) return;
+    if (p_.shard_ranks() == 1) return;
     std::vector<TaskId> deps;
     if (const TaskId t = last_compute(r); t >= 0) deps.push_back(t);
     r.reductions.push_back(collective(r, Group::shard, Op::reduce_scatter, grad_bytes(params), r.dp_reduce, deps));
   }
 
-  double stage_params(const RankState& r) const {
-    double params = 0;
+  // The stage's trained parameters on one rank: dense, and routed experts'.
+  std::pair<double, double> stage_dense_expert(const RankState& r) const {
+    double dense = 0, expert = 0;
     for (int c = r.coord.pp; c < p_.chunks(); c += p_.pp)
-      for (int l = first_layer_[c]; l < first_layer_[c] + p_.chunk_layers[c]; ++l)
-        params += in_.layers[l].params + in_.layers[l].expert_params;
-    if (r.coord.pp == 0) params += in_.embedding.params;
-    if (r.coord.pp == p_.pp - 1) params += in_.head.params;
-    return params;
+      for (int l = first_layer_[c]; l < first_layer_[c] + p_.chunk_layers[c]; ++l) {
+        dense += in_.layers[l].params;
+        expert += in_.layers[l].expert_params;
+      }
+    if (r.coord.pp == 0) dense += in_.embedding.params;
+    if (r.coord.pp == p_.pp - 1) dense += in_.head.params;
+    return {dense, expert};
+  }
+
+  double stage_params(const RankState& r) const {
+    const auto [dense, expert] = stage_dense_expert(r);
+    return dense + expert;
+  }
+
+  // The rank's shard of them under ZeRO >= 1, as models/memory.cpp shards the state: dense
+  // over shard_group x cp ranks, routed experts over those divided by ep.
+  double sharded_params(const RankState& r) const {
+    const auto [dense, expert] = stage_dense_expert(r);
+    return dense / p_.shard_ranks() + expert / p_.expert_shard_ranks();
   }
 
   // ZeRO 1/2 with overlap_param_gather: the stage's parameters are gathered bucket by bucket in
   // forward order at the start of the step, each layer's first forward waiting for its bucket.
   void gather_parameters_ahead(RankState& r) {
-    if (p_.dp == 1) return;
+    if (p_.dp_cp() == 1) return;
     double bucket = 0;
     std::vector<int> waiting;
     auto issue = [&] {
@@ -376,8 +413,8 @@ class Builder {
       // HSDP: the shards' gradients are all-reduced across shard groups once.
       std::vector<TaskId> deps = r.reductions;
       if (const TaskId t = last_compute(r); t >= 0) deps.push_back(t);
-      r.reductions.push_back(collective(r, Group::replica, Op::all_reduce,
-                                        grad_bytes(stage_params(r) / p_.shard_group()), r.dp_reduce, deps));
+      r.reductions.push_back(
+          collective(r, Group::replica, Op::all_reduce, grad_bytes(sharded_params(r)), r.dp_reduce, deps));
     }
     // Tied embeddings: the first stage's embedding and the last stage's copy of it sum their
     // gradients (Megatron-LM's embedding group); a frozen one has none.
@@ -395,13 +432,13 @@ class Builder {
 
   void optimizer_and_gather(RankState& r) {
     const double params = stage_params(r);
-    const double local = p_.zero >= 1 ? params / p_.shard_group() : params;
+    const double local = p_.zero >= 1 ? sharded_params(r) : params;
     const auto adam = models::optimizer_operator(local, in_.grad_bytes_per_param);
     const TaskId opt = g_.add_compute(r.compute, Category::optimizer,
                                       models::op_time_s(adam, models::Pass::forward, in_.device),
                                       r.reductions);
     g_.label(opt, "optimizer");
-    if (p_.zero >= 1 && p_.zero < 3 && !x_.overlap_param_gather && p_.dp > 1)
+    if (p_.zero >= 1 && p_.zero < 3 && !x_.overlap_param_gather && p_.dp_cp() > 1)
       collective(r, Group::dp, Op::all_gather, param_bytes(params), r.dp_gather, {opt});
   }
 

@@ -16,6 +16,18 @@ std::string to_string(Category c) {
   return "?";
 }
 
+std::string to_string(StreamKind k) {
+  switch (k) {
+    case StreamKind::compute: return "compute";
+    case StreamKind::tp_comm: return "tp/ep comm";
+    case StreamKind::cp_comm: return "cp comm";
+    case StreamKind::pp_send: return "pipeline sends";
+    case StreamKind::dp_gather: return "dp gathers";
+    case StreamKind::dp_comm: return "dp reductions";
+  }
+  return "?";
+}
+
 StreamId StepGraph::add_stream(int rank, StreamKind kind) {
   streams_.push_back(Stream{rank, kind, {}});
   return static_cast<StreamId>(streams_.size() - 1);

@@ -100,6 +100,21 @@ TEST_CASE("the screen's estimate is close to the replay where nothing is shared"
   CHECK(estimate == Approx(replay).epsilon(0.15));
 }
 
+TEST_CASE("with context parallelism the screen reduces and shards over dp x cp, as the replay does",
+          "[search][cp]") {
+  // TP2 CP2 DP2 on one node, ZeRO 1, no overlap: the whole reduce-scatter and all-gather are
+  // exposed in both. Over the 4 dp x cp ranks each moves 3/4 of its buffer, over the 2 dp ranks
+  // alone 1/2: the screen agrees with the replay only when both use the same group. Adam runs
+  // over P / (dp cp) parameters in both (the memory model's sharding).
+  const auto s = small("{}", "{tp: 2, pp: 1, cp: 2, zero: 1, overlap_grad_reduce: false, overlap_param_gather: false}");
+  REQUIRE(s.plan.dp == 2);
+  study::PlanEstimator estimator(s);
+  const auto estimate = estimator.estimate(s.plan);
+  const auto replay = training::simulate_step(s);
+  CHECK(estimate.dp_s == Approx(replay.breakdown.exposed_dp_s).epsilon(0.05));
+  CHECK(estimate.optimizer_s == Approx(replay.breakdown.optimizer_s).epsilon(1e-6));
+}
+
 TEST_CASE("on published runs the search finds the published plan, or a faster one that fits", "[search]") {
   // Three runs of ../shared/data/calibration.yaml (tests/sim/study/published_cases.yaml): the
   // space searched must hold each published plan without being told it, and the best plan the

@@ -1,5 +1,6 @@
 #pragma once
 // How one training step is split over accelerators, and the training setup it runs.
+#include <algorithm>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -55,6 +56,14 @@ struct ParallelPlan {
 
   int accelerators() const { return tp * pp * dp * cp; }
   int shard_group() const { return zero_shard > 0 ? zero_shard : dp; }
+  // CP ranks hold the same weights as their DP peers and each computes gradients on its own
+  // chunk of the sequence, so gradients are reduced over dp x cp ranks and ZeRO shards over
+  // shard_group x cp (Megatron-LM's data-parallel group with context parallelism); routed
+  // experts over those divided by ep.
+  int dp_cp() const { return dp * cp; }
+  int shard_ranks() const { return shard_group() * cp; }
+  // Of those, the ones holding the same experts (at least the rank itself).
+  double expert_shard_ranks() const { return std::max(1.0, static_cast<double>(shard_ranks()) / ep); }
   int chunks() const { return pp * vpp; }
   std::int64_t micro_batches(const TrainingSetup& t) const {
     return t.global_batch / (static_cast<std::int64_t>(micro_batch) * dp);

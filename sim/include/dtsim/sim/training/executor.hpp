@@ -19,6 +19,7 @@ namespace dtsim::training {
 // Why a stream sat idle.
 enum class Wait : std::uint8_t { bubble, pp_transfer, tp, cp, ep, dp };
 inline constexpr int kWaits = 6;
+std::string to_string(Wait w);
 
 struct StreamTimes {
   std::array<double, kCategories> busy_s{};
@@ -31,14 +32,26 @@ struct TaskTimes {
   double end_s = 0;
 };
 
+// One stretch of a stream's idle time and what it was charged to, for timelines.
+struct WaitSpan {
+  StreamId stream = 0;
+  Wait reason = Wait::bubble;
+  double from_s = 0;
+  double to_s = 0;
+};
+
 struct ReplayResult {
   double step_time_s = 0;
   std::vector<StreamTimes> streams;  // indexed like StepGraph::streams(); trailing idle counted
   std::vector<TaskTimes> tasks;
+  std::vector<WaitSpan> waits;       // in the order they were charged; only if asked for
   std::uint64_t events = 0;
 };
 
 // Runs the whole step; throws std::logic_error if the graph deadlocks (a builder bug).
-ReplayResult replay(const StepGraph& graph, collective::Runner& runner, engine::Engine& engine);
+// `record_waits` keeps every idle stretch in ReplayResult::waits (timelines need them; the
+// totals per stream are kept either way).
+ReplayResult replay(const StepGraph& graph, collective::Runner& runner, engine::Engine& engine,
+                    bool record_waits = false);
 
 }  // namespace dtsim::training

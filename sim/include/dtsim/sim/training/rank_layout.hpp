@@ -23,6 +23,10 @@ class RankLayout {
   std::vector<int> tp_group(RankCoord c) const;
   std::vector<int> cp_group(RankCoord c) const;
   std::vector<int> dp_group(RankCoord c) const;
+  // The ranks that vary in dp and cp from `c`, in rank order: those holding the same weights,
+  // which gradients are reduced over (Megatron-LM's data-parallel group with context
+  // parallelism).
+  std::vector<int> dp_cp_group(RankCoord c) const;
 
  private:
   models::ParallelPlan plan_;

@@ -10,17 +10,21 @@
 //  - gradients (ZeRO 0-2): during each chunk's last backward, layers' gradients fill buckets
 //    of `bucket_params` (Megatron-Core: max(40M, 1M x dp)); a full bucket is all-reduced
 //    (ZeRO 0) or reduce-scattered (ZeRO 1/2) over data parallelism on the reduction stream
-//    while the backward goes on (or all at the end without overlap_grad_reduce);
+//    while the backward goes on (or all at the end without overlap_grad_reduce). Data
+//    parallelism here is the dp x cp ranks: CP ranks hold the same weights, each with the
+//    gradients of its own chunk of the sequence (Megatron-LM's data-parallel group with
+//    context parallelism), and ZeRO shards over shard group x cp, as models/memory.cpp does;
 //  - tied embeddings: the embedding and output-layer gradients are all-reduced between the
 //    first and last stage (Megatron-LM);
-//  - optimizer: Adam over the rank's (sharded) parameters once every reduction is done;
+//  - optimizer: Adam over the rank's (sharded) parameters once every reduction is done: under
+//    ZeRO >= 1 dense ones over shard group x cp ranks, routed experts over those / ep;
 //  - ZeRO 1/2 parameters: all-gathered bucket by bucket before each layer's first forward
 //    (overlap_param_gather: the previous step's gather runs under this step's forward), or
 //    after the optimizer;
 //  - ZeRO 3 (FSDP): every layer's parameters gathered before its forward and again before its
 //    backward, one layer ahead (prefetch), its gradients reduce-scattered after its backward,
-//    over the shard group; across shard groups (HSDP) the shards' gradients are all-reduced
-//    once at the end.
+//    over the shard group (x cp); across shard groups (HSDP) the shards' gradients are
+//    all-reduced once at the end.
 //  - fine-tuning (LoRA/QLoRA, models/finetune.hpp): gradients, their buckets and reductions,
 //    the optimizer and the ZeRO-1/2 parameter gathers cover only the trained adapters
 //    (BlockProgram::params); ZeRO-3 gathers the frozen base weights too, as stored (NF4 at

@@ -26,6 +26,7 @@ inline constexpr int kCategories = 8;
 std::string to_string(Category c);
 
 enum class StreamKind : std::uint8_t { compute, tp_comm, cp_comm, pp_send, dp_gather, dp_comm };
+std::string to_string(StreamKind k);
 
 using TaskId = std::int32_t;
 using OpId = std::int32_t;
@@ -54,6 +55,8 @@ struct Op {
   collective::CommSpec comm;      // communication ops
   std::vector<TaskId> members;
   std::string label;              // for timelines: "F3 L5", "tp all-gather F3 L5", ...
+  int micro_batch = -1;           // for timelines: the micro-batch whose pass this is, or -1
+  bool backward = false;          // ... and whether it is its backward pass
 };
 
 class StepGraph {
@@ -73,6 +76,13 @@ class StepGraph {
   void label(TaskId task, std::string text) {
     auto& l = ops_[tasks_[task].op].label;
     if (l.empty()) l = std::move(text);
+  }
+
+  // Marks the op of `task` as part of a micro-batch's forward or backward pass.
+  void tag_pass(TaskId task, int micro_batch, bool backward) {
+    auto& op = ops_[tasks_[task].op];
+    op.micro_batch = micro_batch;
+    op.backward = backward;
   }
 
   const std::vector<Stream>& streams() const { return streams_; }

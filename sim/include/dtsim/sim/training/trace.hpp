@@ -10,8 +10,7 @@
 
 namespace dtsim::training {
 
-// Simulates the scenario's step (twice: once to find its length and the links it uses, once
-// sampling their load) and writes the trace to `out`.
+// Records the scenario's step (step_recording.hpp) and writes its trace to `out`.
 void write_trace(const config::Scenario& scenario, std::ostream& out);
 
 }  // namespace dtsim::training

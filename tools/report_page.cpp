@@ -1,0 +1,133 @@
+#include "report_page.hpp"
+
+#include <fmt/format.h>
+
+#include "report_charts.hpp"
+#include "summary_format.hpp"
+
+namespace dtsim::tools {
+namespace {
+
+// Whatever browser opens the page fetches nothing: no script, font, image or style from
+// anywhere (inline styles only; images only as data: URLs, which the page does not use).
+constexpr const char* kReportPolicy = "default-src 'none'; style-src 'unsafe-inline'; img-src data:";
+
+constexpr const char* kPageCss =
+    "body{font-family:'DejaVu Sans',Arial,sans-serif;color:#222;background:#fff;max-width:1120px;margin:1.5em auto;"
+    "padding:0 1em;line-height:1.4}h1{font-size:1.5em}h2{font-size:1.25em;border-bottom:2px solid #0072B2;"
+    "padding-bottom:2px;margin-top:2em}h3{font-size:1.05em;margin:1.2em 0 .3em}figure{margin:.8em 0 1.4em;"
+    "break-inside:avoid}figcaption{font-size:.9em;color:#444;margin-top:.3em}svg.chart{max-width:100%;height:auto;"
+    "display:block}table{border-collapse:collapse;font-size:.85em;margin:.5em 0}th,td{padding:2px 10px;"
+    "border-bottom:1px solid #ddd;text-align:right;vertical-align:top}th:first-child,td:first-child{text-align:left}"
+    "thead th{border-bottom:2px solid #444}.note{font-size:.85em;color:#444}ul.notes{font-size:.8em;color:#444}"
+    "@media print{body{max-width:none;margin:0}h2{break-before:page}h2.first{break-before:avoid}"
+    "*{-webkit-print-color-adjust:exact;print-color-adjust:exact}}";
+
+std::string escaped(const std::string& s) { return xml_escaped(s); }
+
+std::string html_table(const std::vector<std::vector<std::string>>& rows) {
+  std::string out = "<table><thead><tr>";
+  for (const auto& h : rows.front()) out += "<th>" + escaped(h) + "</th>";
+  out += "</tr></thead><tbody>";
+  for (std::size_t i = 1; i < rows.size(); ++i) {
+    out += "<tr>";
+    for (const auto& c : rows[i]) out += "<td>" + escaped(c) + "</td>";
+    out += "</tr>";
+  }
+  return out + "</tbody></table>\n";
+}
+
+std::string figure(const std::string& id, const Svg& svg, const std::string& caption, const std::string& extra = "") {
+  return fmt::format("<figure id=\"{}\">{}<figcaption>{}</figcaption>{}</figure>\n", id, svg.str(), escaped(caption),
+                     extra);
+}
+
+std::string breakdown_table(const training::Breakdown& b) {
+  std::vector<std::vector<std::string>> rows = {{"part of the step", "time", "share"}};
+  for (const auto& p : breakdown_parts(b))
+    rows.push_back({p.name, seconds_text(p.seconds), fmt::format("{:.1f} %", 100 * p.seconds / b.total())});
+  return html_table(rows);
+}
+
+std::string section(const ReportSide& r, const std::string& id, bool first) {
+  const auto& s = r.side.scenario;
+  const auto& step = r.side.summary.step;
+  std::string out = fmt::format("<section id=\"{}\"><h2{}>{}</h2>\n", id, first ? " class=\"first\"" : "",
+                                escaped(r.side.summary.name));
+  out += fmt::format("<p>{} ({:.1f} B parameters) on {} x {} = {} x {}. Plan: {} ({}).</p>\n", escaped(s.model.name),
+                     models::count_params(s.model).total / 1e9, s.cluster.nodes, escaped(s.cluster.system.name), s.cluster.accelerators,
+                     escaped(s.cluster.device.name), escaped(r.side.summary.plan), escaped(r.side.chosen));
+  out += fmt::format("<p>Step {} · {} tokens/s · MFU {:.1f} % · {}.</p>\n", seconds_text(step.step_time_s),
+                     fmt::format("{:.0f}", step.tokens_per_s), 100 * step.mfu,
+                     step.memory.fits() ? "fits in memory" : "does NOT fit in memory");
+  out += "<h3>Where the step time goes</h3>\n";
+  out += figure(id + "-breakdown", breakdown_chart({{r.side.summary.name, step.breakdown}}),
+                "Mean over the simulated ranks; exposed communication is the time the compute stream waited for it "
+                "or ran it.",
+                breakdown_table(step.breakdown));
+  out += "<h3>Pipeline timeline</h3>\n";
+  out += figure(id + "-timeline", timeline_chart(r.recording, s),
+                r.recording.fold > 1
+                    ? fmt::format("One rank per stage is simulated for its {} peers (folding); hover a block for "
+                                  "what it is.", r.recording.fold)
+                    : std::string("Hover a block for what it is."));
+  out += "<h3>Memory per accelerator</h3>\n";
+  out += figure(id + "-memory", memory_chart(stage_rows(step.memory)),
+                "At each stage's peak: model state by ZeRO stage, activations of the micro-batches the schedule keeps "
+                "in flight, buffers and the framework (models/memory.hpp).");
+  out += "<h3>Link utilization</h3>\n";
+  out += figure(id + "-links", links_chart(r.recording),
+                r.recording.fold > 1 ? "The links the simulated ranks' traffic crossed, sampled 400 times over the step."
+                                     : "The links that carried traffic, sampled 400 times over the step.");
+  if (!s.notes.empty()) {
+    out += "<h3>Assumptions</h3><ul class=\"notes\">";
+    for (const auto& n : s.notes) out += "<li>" + escaped(n) + "</li>";
+    out += "</ul>\n";
+  }
+  return out + "</section>\n";
+}
+
+std::string side_by_side(const std::vector<ReportSide>& sides, const std::vector<std::string>& comparison) {
+  std::vector<study::Summary> summaries;
+  std::vector<NamedBreakdown> bars;
+  std::vector<MemoryRow> memory;
+  for (const auto& r : sides) {
+    summaries.push_back(r.side.summary);
+    bars.push_back({r.side.summary.name, r.side.summary.step.breakdown});
+    const auto& v = r.side.summary.step.memory;
+    memory.push_back({r.side.summary.name, v.stages.at(v.worst_stage), v.capacity_bytes});
+  }
+  std::string out = "<section id=\"compare\"><h2 class=\"first\">The variants side by side</h2>\n";
+  out += html_table(summary_rows(summaries));
+  out += "<h3>Where the step time goes</h3>\n";
+  out += figure("compare-breakdown", breakdown_chart(bars), "Each variant's step on one time scale.");
+  out += "<h3>Memory of each variant's fullest stage</h3>\n";
+  out += figure("compare-memory", memory_chart(memory), "The pipeline stage closest to (or furthest over) capacity.");
+  if (!comparison.empty()) {
+    out += "<h3>Against the first variant of the same model</h3><ul>";
+    for (const auto& line : comparison) out += "<li>" + escaped(line) + "</li>";
+    out += "</ul>\n";
+  }
+  return out + "</section>\n";
+}
+
+}  // namespace
+
+std::string report_page(const std::string& title, const std::vector<ReportSide>& sides,
+                        const std::vector<std::string>& comparison) {
+  std::string out = "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">";
+  out += std::string("<meta http-equiv=\"Content-Security-Policy\" content=\"") + kReportPolicy + "\">";
+  out += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">";
+  out += fmt::format("<title>dtsim report: {}</title><style>{}{}</style></head>\n<body>\n", escaped(title), kPageCss,
+                     svg_css());
+  out += "<svg width=\"0\" height=\"0\" style=\"position:absolute\" aria-hidden=\"true\">" + svg_defs() + "</svg>\n";
+  out += fmt::format("<header><h1>{}</h1><p class=\"note\">Simulated by dtsim {}: predictions, not measurements. "
+                     "Every chart has a text description; hover a shape for its value.</p></header>\n",
+                     escaped(title), DTSIM_VERSION);
+  if (sides.size() > 1) out += side_by_side(sides, comparison);
+  for (std::size_t i = 0; i < sides.size(); ++i)
+    out += section(sides[i], fmt::format("side-{}", i), sides.size() == 1);
+  return out + "</body></html>\n";
+}
+
+}  // namespace dtsim::tools
