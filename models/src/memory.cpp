@@ -90,10 +90,8 @@ StageContents stage_contents(const ModelSpec& model, const ParallelPlan& plan, c
 // parameters' state by the layout, the frozen weights as stored (sharded only by ZeRO-3).
 void add_model_state(MemoryBreakdown& b, const StageContents& c, const ParallelPlan& plan,
                      const StateBytes& per_param) {
-  const double dense_ranks = plan.shard_ranks();
-  const double expert_ranks = plan.expert_shard_ranks();
   auto on_rank = [&](const Split& bytes, bool sharded) {
-    return sharded ? bytes.dense / dense_ranks + bytes.expert / expert_ranks : bytes.total();
+    return sharded ? plan.sharded(bytes.dense, bytes.expert) : bytes.total();
   };
   auto trained = [&](double bytes_per_param) {
     return Split{c.trained.dense * bytes_per_param, c.trained.expert * bytes_per_param};

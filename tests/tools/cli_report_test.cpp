@@ -125,7 +125,7 @@ TEST_CASE("report: the headline comparison renders in headless Chromium, every c
   // The screenshot, for a person to look at: the whole page is tall.
   const std::string shot = std::string(DTSIM_BUILD_DIR) + "/report-headline.png";
   std::filesystem::remove(shot);
-  REQUIRE(shell(chromium("--window-size=1200,14000 --screenshot=" + shot + " file://" + path) + " > /dev/null") == 0);
+  REQUIRE(shell(chromium("--window-size=1200,16000 --screenshot=" + shot + " file://" + path) + " > /dev/null") == 0);
   CHECK(std::filesystem::file_size(shot) > 200'000);  // a blank page of this size is ~60 kB
 }
 

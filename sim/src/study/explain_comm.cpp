@@ -19,7 +19,6 @@
 namespace dtsim::study::detail {
 
 using collective::Op;
-using training::Exchange;
 
 CommContext::CommContext(const config::Scenario& scenario, const training::StepResult& result)
     : s(scenario), step(result), inputs(training::step_inputs(scenario)), cluster(config::build_cluster(scenario)),
@@ -34,43 +33,34 @@ CommContext::CommContext(const config::Scenario& scenario, const training::StepR
   }
 }
 
-// Every group of kind `d` in stage 0, as offsets from the group of rank 0 (which is among them):
-// the folded replay runs them all at once, and so does the planner here.
+// The group of kind `d` holding rank x, as the step builder forms it (pipeline: x and its peer
+// in stage 1). Data parallelism and ZeRO's shards span the CP ranks, which hold the same weights.
+std::vector<int> CommContext::group_of(Dim d, training::RankCoord x) const {
+  const training::RankLayout layout(s.plan);
+  switch (d) {
+    case Dim::tp: return layout.tp_group(x);
+    case Dim::cp: return layout.cp_group(x);
+    case Dim::ep: return layout.ep_group(x);
+    case Dim::dp: return layout.dp_cp_group(x);
+    case Dim::shard: return layout.shard_group(x);
+    case Dim::replica: return layout.replica_group(x);
+    case Dim::pp: break;
+  }
+  return {layout.rank(x), layout.rank({x.tp, x.cp, x.dp, std::min(1, s.plan.pp - 1)})};
+}
+
+std::vector<int> CommContext::group(Dim d) const { return group_of(d, {}); }
+
+// Every group of kind `d` in stage 0, named by its first rank, as offsets from the group of
+// rank 0 (which is among them): the folded replay runs them all at once, and so does the
+// planner here.
 std::vector<int> CommContext::replicas(Dim d) const {
   const auto& p = s.plan;
-  const training::RankLayout layout(p);
-  const int zs = p.shard_group();
   std::set<int> out;
   for (int dp = 0; dp < p.dp; ++dp)
     for (int c = 0; c < p.cp; ++c)
-      for (int t = 0; t < p.tp; ++t) {
-        training::RankCoord x{t, c, dp, 0};
-        if (d == Dim::tp) x.tp = 0;
-        if (d == Dim::cp) x.cp = 0;
-        if (d == Dim::dp) x.dp = 0;
-        if (d == Dim::ep) x.dp = dp / p.ep * p.ep;
-        if (d == Dim::shard) x.dp = dp / zs * zs;
-        out.insert(layout.rank(x));
-      }
+      for (int t = 0; t < p.tp; ++t) out.insert(group_of(d, {t, c, dp, 0}).front());
   return {out.begin(), out.end()};
-}
-
-// The group of rank 0 (pipeline: rank 0 and its peer in stage 1).
-std::vector<int> CommContext::group(Dim d) const {
-  const auto& p = s.plan;
-  const training::RankLayout layout(p);
-  std::vector<int> out;
-  auto with = [&](int t, int c, int dp, int pp) { out.push_back(layout.rank({t, c, dp, pp})); };
-  switch (d) {
-    case Dim::tp: for (int t = 0; t < p.tp; ++t) with(t, 0, 0, 0); break;
-    case Dim::cp: for (int c = 0; c < p.cp; ++c) with(0, c, 0, 0); break;
-    case Dim::ep: for (int k = 0; k < p.ep; ++k) with(0, 0, k, 0); break;
-    case Dim::dp: for (int k = 0; k < p.dp; ++k) with(0, 0, k, 0); break;
-    case Dim::shard: for (int k = 0; k < p.shard_group(); ++k) with(0, 0, k, 0); break;
-    case Dim::replica: for (int k = 0; k < p.dp; k += p.shard_group()) with(0, 0, k, 0); break;
-    case Dim::pp: with(0, 0, 0, 0), with(0, 0, 0, std::min(1, p.pp - 1)); break;
-  }
-  return out;
 }
 
 collective::CollectivePlan CommContext::plan(Op op, double bytes, Dim d) {
@@ -141,7 +131,7 @@ std::vector<ExplainSection> comm_sections(const config::Scenario& s, const train
   if (p.cp > 1) out.push_back(exchange_section(c, Dim::cp));
   if (p.ep > 1) out.push_back(exchange_section(c, Dim::ep));
   if (p.pp > 1) out.push_back(pipeline_section(c));
-  if (p.dp > 1) out.push_back(data_parallel_section(c));
+  if (p.dp_cp() > 1) out.push_back(data_parallel_section(c));
   return out;
 }
 

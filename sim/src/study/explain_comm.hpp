@@ -10,6 +10,7 @@
 
 #include "dtsim/sim/collective/planner.hpp"
 #include "dtsim/sim/study/explain.hpp"
+#include "dtsim/sim/training/rank_layout.hpp"
 #include "dtsim/sim/training/step_builder.hpp"
 
 namespace dtsim::study::detail {
@@ -28,7 +29,8 @@ struct CommContext {
   std::int64_t m = 0;               // micro-batches per step
   std::vector<int> stage0_layers;   // decoder layers of pipeline stage 0, all its chunks
 
-  std::vector<int> group(Dim d) const;
+  std::vector<int> group(Dim d) const;  // the group of rank 0
+  std::vector<int> group_of(Dim d, training::RankCoord x) const;
   std::vector<int> replicas(Dim d) const;
   bool scale_up_only(Dim d) const;  // the group sits in one scale-up domain (node, rack, slice)
   collective::CollectivePlan plan(collective::Op op, double bytes, Dim d);

@@ -17,20 +17,14 @@ using collective::Op;
 using training::Exchange;
 using training::Step;
 
-struct ExchangeKind {
-  Op op;
-  Dim dim;
-};
-
-// In training::Exchange's order.
-ExchangeKind kind_of(Exchange e) {
-  static constexpr std::array<ExchangeKind, 6> kinds = {{{Op::all_gather, Dim::tp},
-                                                         {Op::reduce_scatter, Dim::tp},
-                                                         {Op::all_reduce, Dim::tp},
-                                                         {Op::all_to_all, Dim::ep},
-                                                         {Op::all_gather, Dim::cp},
-                                                         {Op::reduce_scatter, Dim::cp}}};
-  return kinds[static_cast<std::size_t>(e)];
+// The dimension an exchange of the layer programs runs over.
+Dim dim_of(Exchange e) {
+  switch (training::group_of(e)) {
+    case training::ExchangeGroup::cp: return Dim::cp;
+    case training::ExchangeGroup::ep: return Dim::ep;
+    case training::ExchangeGroup::tp: break;
+  }
+  return Dim::tp;
 }
 
 // Collectives of one kind and size, counted forward and backward.
@@ -43,8 +37,8 @@ struct Tally {
 
 void count(const training::Program& program, Dim d, bool forward, double times, std::vector<Tally>& out) {
   for (const auto& step : program) {
-    if (step.kind != Step::Kind::comm || kind_of(step.exchange).dim != d) continue;
-    const Op op = kind_of(step.exchange).op;
+    if (step.kind != Step::Kind::comm || dim_of(step.exchange) != d) continue;
+    const Op op = training::op_of(step.exchange);
     auto it = std::find_if(out.begin(), out.end(), [&](const Tally& t) { return t.op == op && t.bytes == step.bytes; });
     if (it == out.end()) it = out.insert(out.end(), Tally{op, step.bytes});
     (forward ? it->forward : it->backward) += times;

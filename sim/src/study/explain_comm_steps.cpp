@@ -40,7 +40,27 @@ void add(CommContext& c, const DpCollective& k, std::vector<ExplainItem>& items,
   time += k.count * c.plan(k.op, k.bytes, k.group).estimate_s;
 }
 
-std::vector<DpCollective> zero3_collectives(CommContext& c, double params, double g, double w) {
+// The trained parameters of a rank of stage 0, and of them the routed experts'.
+struct StageParams {
+  double all = 0, experts = 0;
+};
+
+// HSDP's all-reduce of a rank's gradient shard (models::ParallelPlan::sharded), and its formula.
+DpCollective replica_reduce(const models::ParallelPlan& p, const StageParams& n, double g) {
+  const double dense = n.all - n.experts;
+  DpCollective k{"replica_reduce",
+                 fmt::format("the shards' gradients all-reduced across {} shard groups (HSDP)", p.dp / p.shard_group()),
+                 "N / (shard x cp) x g B", fmt::format("{} / {} x {:g}", si(n.all), p.shard_ranks(), g),
+                 Op::all_reduce, p.sharded(dense, n.experts) * g, 1, Dim::replica};
+  if (n.experts > 0 && p.expert_shard_ranks() != p.shard_ranks()) {
+    k.formula = "(N_dense / (shard x cp) + N_experts / (shard x cp / ep)) x g B";
+    k.values = fmt::format("({} / {} + {} / {:g}) x {:g}", si(dense), p.shard_ranks(), si(n.experts),
+                           p.expert_shard_ranks(), g);
+  }
+  return k;
+}
+
+std::vector<DpCollective> zero3_collectives(CommContext& c, const StageParams& n, double g, double w) {
   const auto& p = c.s.plan;
   const auto& in = c.inputs;
   const double m = static_cast<double>(c.m), layers = static_cast<double>(c.stage0_layers.size());
@@ -49,18 +69,14 @@ std::vector<DpCollective> zero3_collectives(CommContext& c, double params, doubl
   const double frozen = in.layer_frozen_bytes[l];
   std::vector<DpCollective> out;
   out.push_back({"layer_gather", fmt::format("one layer's weights all-gathered before its forward and its backward "
-                                             "(ZeRO-3, over {} ranks)", p.shard_group()),
+                                             "(ZeRO-3, over {} ranks)", p.shard_ranks()),
                  frozen > 0 ? "N_layer x w B + frozen weights as stored" : "N_layer x w B",
                  fmt::format("{} x {:g}{}", si(layer_params), w, frozen > 0 ? " + " + bytes_text(frozen) : ""),
                  Op::all_gather, layer_params * w + frozen, 2 * m * layers, Dim::shard});
   out.push_back({"layer_reduce", "one layer's gradients reduce-scattered after its backward, each micro-batch",
                  "N_layer x g B", fmt::format("{} x {:g}", si(layer_params), g), Op::reduce_scatter, layer_params * g,
                  m * layers, Dim::shard});
-  if (p.dp > p.shard_group())
-    out.push_back({"replica_reduce", fmt::format("the shards' gradients all-reduced across {} shard groups (HSDP)",
-                                                 p.dp / p.shard_group()),
-                   "N / shard x g B", fmt::format("{} / {} x {:g}", si(params), p.shard_group(), g), Op::all_reduce,
-                   params / p.shard_group() * g, 1, Dim::replica});
+  if (p.dp > p.shard_group()) out.push_back(replica_reduce(p, n, g));
   return out;
 }
 
@@ -69,7 +85,7 @@ std::vector<DpCollective> dp_collectives(CommContext& c, double params, double g
   std::vector<DpCollective> out;
   const bool reduce = p.zero == 0;
   out.push_back({"gradient",
-                 fmt::format("gradients {} over {} ranks", reduce ? "all-reduced" : "reduce-scattered", p.dp),
+                 fmt::format("gradients {} over {} ranks", reduce ? "all-reduced" : "reduce-scattered", p.dp_cp()),
                  fmt::format("N x g B (g = {:g}{})", g, g == 4 ? ": 16-bit gradients reduced in fp32" : ""),
                  fmt::format("{} x {:g}", si(params), g), reduce ? Op::all_reduce : Op::reduce_scatter, params * g, 1,
                  Dim::dp});
@@ -116,15 +132,23 @@ ExplainSection pipeline_section(CommContext& c) {
 ExplainSection data_parallel_section(CommContext& c) {
   const auto& p = c.s.plan;
   const auto& in = c.inputs;
-  double params = in.embedding.params + (p.pp == 1 ? in.head.params : 0);
-  for (int l : c.stage0_layers) params += in.layers[l].params + in.layers[l].expert_params;
-  const double g = in.grad_bytes_per_param, w = in.param_bytes_per_param;
-  ExplainSection sec{"comm.dp", fmt::format("communication: data parallelism ({} replicas, ZeRO-{})", p.dp, p.zero), "", {}};
+  StageParams n{in.embedding.params + (p.pp == 1 ? in.head.params : 0), 0};
+  for (int l : c.stage0_layers) {
+    n.all += in.layers[l].params + in.layers[l].expert_params;
+    n.experts += in.layers[l].expert_params;
+  }
+  const double params = n.all, g = in.grad_bytes_per_param, w = in.param_bytes_per_param;
+  const std::string ranks = p.cp > 1 ? fmt::format("{} ranks: dp {} x cp {}", p.dp_cp(), p.dp, p.cp)
+                                     : fmt::format("{} replicas", p.dp);
+  ExplainSection sec{"comm.dp", fmt::format("communication: data parallelism ({}, ZeRO-{})", ranks, p.zero), "", {}};
   auto& items = sec.items;
   items.push_back(item("dp.params", "parameters a rank of stage 0 trains",
                        p.pp == 1 ? "its layers, embedding and output layer" : "its layers and the embedding", "", params, ""));
+  items.push_back(item("dp.ranks", "ranks holding the same weights, which the gradients are reduced over",
+                       "d x cp (CP ranks each compute gradients on their chunk of the sequence)",
+                       fmt::format("{} x {}", p.dp, p.cp), p.dp_cp(), ""));
   double wire = 0, time = 0;
-  const auto collectives = p.zero == 3 ? zero3_collectives(c, params, g, w) : dp_collectives(c, params, g, w);
+  const auto collectives = p.zero == 3 ? zero3_collectives(c, n, g, w) : dp_collectives(c, params, g, w);
   for (const auto& k : collectives) add(c, k, items, wire, time);
   if (p.zero < 3 && c.s.execution.overlap_grad_reduce) {
     const double bucket = c.s.execution.bucket_params > 0 ? c.s.execution.bucket_params : std::max(40e6, 1e6 * p.dp);

@@ -8,13 +8,14 @@
 namespace dtsim::study::detail {
 namespace {
 
-// A model-state part: N x bytes per parameter, over the ZeRO shard group (d x cp ranks; routed
-// experts over d x cp / ep) when sharded. The breakdown keeps no dense/expert split, so with
-// expert parallelism the expert parameters are solved from its result:
+// A model-state part: N x bytes per parameter, over the ZeRO shard group when sharded (D =
+// ParallelPlan::shard_ranks(), d x cp; routed experts over E = expert_shard_ranks(), d x cp / ep),
+// as models/memory.cpp shards it. The breakdown keeps no dense/expert split, so with expert
+// parallelism the expert parameters are solved from its result:
 //   bytes = (N - N_e) k / D + N_e k / E   =>   N_e = (bytes / k - N / D) / (1/E - 1/D).
 std::pair<std::string, std::string> state_formula(double n, double per_param, bool sharded, double bytes,
                                                   const models::ParallelPlan& p, bool experts) {
-  const double dense_ranks = static_cast<double>(p.shard_group()) * p.cp, expert_ranks = dense_ranks / p.ep;
+  const double dense_ranks = p.shard_ranks(), expert_ranks = p.expert_shard_ranks();
   if (!sharded) return {fmt::format("N x {:g} B", per_param), fmt::format("{} x {:g} B", si(n), per_param)};
   if (!experts || expert_ranks == dense_ranks)
     return {fmt::format("N x {:g} B / (d x cp)", per_param),

@@ -11,7 +11,6 @@
 namespace dtsim::study {
 
 using collective::Op;
-using training::Exchange;
 using training::Program;
 using training::Step;
 
@@ -35,23 +34,26 @@ struct PlanEstimator::BlockTimes {
 // The collective groups of a plan's first rank (every rank's groups have the same shape).
 struct PlanEstimator::Groups {
   std::vector<int> tp, cp, ep;
+  const std::vector<int>& ranks(training::ExchangeGroup g) const {
+    switch (g) {
+      case training::ExchangeGroup::cp: return cp;
+      case training::ExchangeGroup::ep: return ep;
+      case training::ExchangeGroup::tp: break;
+    }
+    return tp;
+  }
 };
 
 // One pipeline stage, one micro-batch: block counts by kind (dense, MoE, embedding, head).
 struct PlanEstimator::StageTimes {
   std::array<int, 4> blocks{};
   double forward_s = 0, backward_s = 0, compute_s = 0, exposed_s = 0, params = 0, expert_params = 0;
+  // A rank's share of the stage's trained parameters under ZeRO >= 1, as the step builder and
+  // models/memory.cpp shard them.
+  double sharded_params(const models::ParallelPlan& p) const {
+    return p.sharded(params - expert_params, expert_params);
+  }
 };
-
-namespace {
-
-// A rank's share of `params` trained parameters (`expert` of them routed experts') under
-// ZeRO >= 1, as the step builder and models/memory.cpp shard them.
-double sharded(const models::ParallelPlan& p, double params, double expert) {
-  return (params - expert) / p.shard_ranks() + expert / p.expert_shard_ranks();
-}
-
-}  // namespace
 
 PlanEstimator::PlanEstimator(const config::Scenario& s)
     : s_(s),
@@ -93,32 +95,6 @@ double PlanEstimator::comm_s(Op op, double bytes, const std::vector<int>& ranks)
   return t;
 }
 
-namespace {
-
-const std::vector<int>& group_of(Exchange e, const std::vector<int>& tp, const std::vector<int>& cp,
-                                 const std::vector<int>& ep) {
-  switch (e) {
-    case Exchange::cp_all_gather:
-    case Exchange::cp_reduce_scatter: return cp;
-    case Exchange::ep_all_to_all: return ep;
-    default: return tp;
-  }
-}
-
-Op op_of(Exchange e) {
-  switch (e) {
-    case Exchange::tp_all_gather:
-    case Exchange::cp_all_gather: return Op::all_gather;
-    case Exchange::tp_reduce_scatter:
-    case Exchange::cp_reduce_scatter: return Op::reduce_scatter;
-    case Exchange::tp_all_reduce: return Op::all_reduce;
-    case Exchange::ep_all_to_all: return Op::all_to_all;
-  }
-  return Op::all_reduce;
-}
-
-}  // namespace
-
 // The program on one rank: a compute stream, and side streams (TP and CP) that run
 // asynchronous collectives in order; blocking collectives and joins stall the compute stream.
 double PlanEstimator::program_s(const Program& program, const Groups& g, double* exposed) {
@@ -128,14 +104,14 @@ double PlanEstimator::program_s(const Program& program, const Groups& g, double*
     switch (step.kind) {
       case Step::Kind::compute: t += step.seconds; break;
       case Step::Kind::comm: {
-        const double c = comm_s(op_of(step.exchange), step.bytes, group_of(step.exchange, g.tp, g.cp, g.ep));
+        const training::ExchangeGroup group = training::group_of(step.exchange);
+        const double c = comm_s(training::op_of(step.exchange), step.bytes, g.ranks(group));
         if (!step.async) {
           t += c;
           *exposed += c;
           break;
         }
-        const bool cp = step.exchange == Exchange::cp_all_gather || step.exchange == Exchange::cp_reduce_scatter;
-        double& side = cp ? cp_side : tp_side;
+        double& side = group == training::ExchangeGroup::cp ? cp_side : tp_side;
         side = std::max(side, t) + c;
         done[step.handle] = side;
         break;
@@ -206,9 +182,7 @@ double PlanEstimator::data_parallel_s(const models::ParallelPlan& p, const Stage
     }
     return exposed;
   }
-  std::vector<int> shard;
-  for (int d = 0; d < p.shard_group(); ++d)
-    for (int c = 0; c < p.cp; ++c) shard.push_back(layout.rank({0, c, d, 0}));
+  const auto shard = layout.shard_group({});
   const double m = static_cast<double>(p.micro_batches(s_.training));
   double exposed = 0;
   for (int k = 0; k < 4; ++k) {
@@ -218,19 +192,14 @@ double PlanEstimator::data_parallel_s(const models::ParallelPlan& p, const Stage
     exposed += first.blocks[k] * m *
                (std::max(0.0, gather - b.forward_compute_s) + std::max(0.0, std::max(gather, reduce) - b.backward_compute_s));
   }
-  if (p.dp > p.shard_group()) {
-    std::vector<int> replicas;
-    for (int d = 0; d < p.dp; d += p.shard_group()) replicas.push_back(layout.rank({0, 0, d, 0}));
-    exposed += comm_s(Op::all_reduce, sharded(p, first.params, first.expert_params) * grad_bytes, replicas);
-  }
+  if (p.dp > p.shard_group())
+    exposed += comm_s(Op::all_reduce, first.sharded_params(p) * grad_bytes, layout.replica_group({}));
   return exposed;
 }
 
 Estimate PlanEstimator::estimate(const models::ParallelPlan& p) {
   const training::RankLayout layout(p);
-  Groups g{layout.tp_group({}), layout.cp_group({}), {}};
-  // Expert parallelism is carved from the dp x cp ranks, consecutive in the layout.
-  for (int k = 0; k < p.ep; ++k) g.ep.push_back(layout.rank({0, k % p.cp, k / p.cp, 0}));
+  const Groups g{layout.tp_group({}), layout.cp_group({}), layout.ep_group({})};
   const Blocks& b = blocks(p);
   const std::array<BlockTimes, 4> kinds = {block_times(b.dense, b.dense_frozen_bytes, g),
                                            s_.model.moe ? block_times(b.moe, b.moe_frozen_bytes, g) : BlockTimes{},
@@ -254,7 +223,7 @@ Estimate PlanEstimator::estimate(const models::ParallelPlan& p) {
   e.bubble_s = (sum - busiest) / p.vpp + 2 * (p.pp - 1) * transfer;
   e.dp_s = data_parallel_s(p, stages.front(), kinds.data());
   const StageTimes& first = stages.front();
-  const double local = p.zero >= 1 ? sharded(p, first.params, first.expert_params) : first.params;
+  const double local = p.zero >= 1 ? first.sharded_params(p) : first.params;
   const double grad_bytes = training::gradient_bytes_per_param(s_.training.precision);
   e.optimizer_s = models::op_time_s(models::optimizer_operator(local, grad_bytes), models::Pass::forward, device_);
   e.step_s = m * busiest + e.bubble_s + e.dp_s + e.optimizer_s;

@@ -254,6 +254,31 @@ BlockProgram head_program(const std::vector<Operator>& ops, const ProgramContext
   return b;
 }
 
+collective::Op op_of(Exchange e) {
+  using collective::Op;
+  switch (e) {
+    case Exchange::tp_all_gather:
+    case Exchange::cp_all_gather: return Op::all_gather;
+    case Exchange::tp_reduce_scatter:
+    case Exchange::cp_reduce_scatter: return Op::reduce_scatter;
+    case Exchange::tp_all_reduce: return Op::all_reduce;
+    case Exchange::ep_all_to_all: return Op::all_to_all;
+  }
+  return Op::all_reduce;
+}
+
+ExchangeGroup group_of(Exchange e) {
+  switch (e) {
+    case Exchange::cp_all_gather:
+    case Exchange::cp_reduce_scatter: return ExchangeGroup::cp;
+    case Exchange::ep_all_to_all: return ExchangeGroup::ep;
+    case Exchange::tp_all_gather:
+    case Exchange::tp_reduce_scatter:
+    case Exchange::tp_all_reduce: return ExchangeGroup::tp;
+  }
+  return ExchangeGroup::tp;
+}
+
 double compute_seconds(const Program& p) {
   double t = 0;
   for (const auto& s : p)

@@ -29,4 +29,23 @@ std::vector<int> RankLayout::dp_cp_group(RankCoord c) const {
   });
 }
 
+std::vector<int> RankLayout::ep_group(RankCoord c) const {
+  const int first = (c.cp + plan_.cp * c.dp) / plan_.ep * plan_.ep;
+  return group(*this, c, plan_.ep, [&](RankCoord& x, int i) {
+    x.cp = (first + i) % plan_.cp;
+    x.dp = (first + i) / plan_.cp;
+  });
+}
+std::vector<int> RankLayout::shard_group(RankCoord c) const {
+  const int zs = plan_.shard_group(), first = c.dp / zs * zs;
+  return group(*this, c, plan_.shard_ranks(), [&](RankCoord& x, int i) {
+    x.cp = i % plan_.cp;
+    x.dp = first + i / plan_.cp;
+  });
+}
+std::vector<int> RankLayout::replica_group(RankCoord c) const {
+  const int zs = plan_.shard_group(), offset = c.dp % zs;
+  return group(*this, c, plan_.dp / zs, [&](RankCoord& x, int i) { x.dp = offset + i * zs; });
+}
+
 }  // namespace dtsim::training

@@ -21,6 +21,15 @@ using collective::Op;
 // Groups a collective runs over; each varies one part of the rank coordinates.
 enum class Group : std::uint8_t { tp, cp, ep, pp, dp, shard, replica, embedding };
 
+Group to_group(ExchangeGroup g) {
+  switch (g) {
+    case ExchangeGroup::tp: return Group::tp;
+    case ExchangeGroup::cp: return Group::cp;
+    case ExchangeGroup::ep: return Group::ep;
+  }
+  return Group::tp;
+}
+
 Category category_of(Group g) {
   switch (g) {
     case Group::tp: return Category::tp_comm;
@@ -119,30 +128,17 @@ class Builder {
 
   // The ranks of r's group, in rank order.
   std::vector<int> members(Group g, const RankCoord& c, int peer_stage) const {
-    std::vector<int> out;
-    auto with = [&](RankCoord x) { out.push_back(layout_.rank(x)); };
-    const int zs = p_.shard_group();
     switch (g) {
-      case Group::tp: for (int t = 0; t < p_.tp; ++t) with({t, c.cp, c.dp, c.pp}); break;
-      case Group::cp: for (int k = 0; k < p_.cp; ++k) with({c.tp, k, c.dp, c.pp}); break;
-      case Group::ep:
-        for (int k = 0; k < p_.ep; ++k) with(at_dp_cp(c, dp_cp_index(c) / p_.ep * p_.ep + k));
-        break;
-      case Group::dp: for (int j = 0; j < p_.dp_cp(); ++j) with(at_dp_cp(c, j)); break;
-      case Group::shard:
-        for (int d = 0; d < zs; ++d)
-          for (int k = 0; k < p_.cp; ++k) with({c.tp, k, c.dp / zs * zs + d, c.pp});
-        break;
-      case Group::replica:
-        for (int d = c.dp % zs; d < p_.dp; d += zs) with({c.tp, c.cp, d, c.pp});
-        break;
+      case Group::tp: return layout_.tp_group(c);
+      case Group::cp: return layout_.cp_group(c);
+      case Group::ep: return layout_.ep_group(c);
+      case Group::dp: return layout_.dp_cp_group(c);
+      case Group::shard: return layout_.shard_group(c);
+      case Group::replica: return layout_.replica_group(c);
       case Group::pp:
-      case Group::embedding:
-        with(c);
-        with({c.tp, c.cp, c.dp, peer_stage});
-        break;
+      case Group::embedding: break;
     }
-    return out;
+    return {layout_.rank(c), layout_.rank({c.tp, c.cp, c.dp, peer_stage})};
   }
 
   // Offsets of every group of kind g in r's stage, relative to r's group (folding only).
@@ -261,7 +257,8 @@ class Builder {
           break;
         }
         case Step::Kind::comm: {
-          const auto [group, op] = exchange(step.exchange);
+          const Group group = to_group(group_of(step.exchange));
+          const Op op = op_of(step.exchange);
           if (step.async) {
             std::vector<TaskId> deps = std::exchange(r.carry, {});
             if (const TaskId t = last_compute(r); t >= 0) deps.push_back(t);
@@ -284,18 +281,6 @@ class Builder {
   static std::string comm_label(Group g, Op op, const std::string& context) {
     static const char* names[] = {"tp", "cp", "ep", "pp", "dp", "zero-3", "hsdp", "embedding"};
     return std::string(names[static_cast<int>(g)]) + " " + name_of(op) + " " + context;
-  }
-
-  static std::pair<Group, Op> exchange(Exchange e) {
-    switch (e) {
-      case Exchange::tp_all_gather: return {Group::tp, Op::all_gather};
-      case Exchange::tp_reduce_scatter: return {Group::tp, Op::reduce_scatter};
-      case Exchange::tp_all_reduce: return {Group::tp, Op::all_reduce};
-      case Exchange::ep_all_to_all: return {Group::ep, Op::all_to_all};
-      case Exchange::cp_all_gather: return {Group::cp, Op::all_gather};
-      case Exchange::cp_reduce_scatter: return {Group::cp, Op::reduce_scatter};
-    }
-    return {Group::tp, Op::all_gather};
   }
 
   // Activations forward (or gradients backward) to the rank holding chunk `to`.
@@ -377,7 +362,7 @@ class Builder {
   // over shard_group x cp ranks, routed experts over those divided by ep.
   double sharded_params(const RankState& r) const {
     const auto [dense, expert] = stage_dense_expert(r);
-    return dense / p_.shard_ranks() + expert / p_.expert_shard_ranks();
+    return p_.sharded(dense, expert);
   }
 
   // ZeRO 1/2 with overlap_param_gather: the stage's parameters are gathered bucket by bucket in

@@ -54,6 +54,21 @@ TEST_CASE("explain: the data-parallel gradient all-reduce sends 2 (d-1)/d of the
   CHECK(value(e, "comm.dp", "dp.gradient_wire_bytes") == Approx(2.0 * 7 / 8 * 4 * n));
 }
 
+TEST_CASE("explain: with context parallelism the gradients are all-reduced over d x cp ranks", "[explain]") {
+  study::ExplainOptions o = quick();
+  o.sensitivity = false;
+  const auto e = study::explain(load(kSmall, {"parallelism.dp=4", "parallelism.cp=2"}), o);
+  // CP ranks hold the same weights as their DP peers, each with gradients of its own half of the
+  // sequence, so the step builder reduces them over n = d x cp = 4 x 2 = 8 ranks.
+  CHECK(value(e, "comm.dp", "dp.ranks") == 8);
+  // The parameters do not depend on cp: N = 59,011,072 as above, S = 4 N bytes (fp32), and a
+  // ring all-reduce over n = 8 sends 2 (n - 1)/n S = 2 x 7/8 x 4 N from each rank (over the
+  // 4 DP ranks alone it would be 2 x 3/4 x 4 N).
+  const double n = 59011072;
+  CHECK(value(e, "comm.dp", "dp.gradient_bytes") == Approx(4 * n));
+  CHECK(value(e, "comm.dp", "dp.gradient_wire_bytes") == Approx(2.0 * 7 / 8 * 4 * n));
+}
+
 TEST_CASE("explain: tensor-parallel collectives are b s h 2 bytes, 10 per layer and micro-batch with SP",
           "[explain]") {
   study::ExplainOptions o = quick();

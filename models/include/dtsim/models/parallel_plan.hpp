@@ -64,6 +64,9 @@ struct ParallelPlan {
   int shard_ranks() const { return shard_group() * cp; }
   // Of those, the ones holding the same experts (at least the rank itself).
   double expert_shard_ranks() const { return std::max(1.0, static_cast<double>(shard_ranks()) / ep); }
+  // A rank's share of what ZeRO shards (parameters, their bytes): `dense` over shard_ranks(),
+  // `expert` (routed experts') over expert_shard_ranks().
+  double sharded(double dense, double expert) const { return dense / shard_ranks() + expert / expert_shard_ranks(); }
   int chunks() const { return pp * vpp; }
   std::int64_t micro_batches(const TrainingSetup& t) const {
     return t.global_batch / (static_cast<std::int64_t>(micro_batch) * dp);

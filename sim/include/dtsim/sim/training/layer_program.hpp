@@ -24,6 +24,7 @@
 
 #include "dtsim/models/compute.hpp"
 #include "dtsim/models/operators.hpp"
+#include "dtsim/sim/collective/collective.hpp"
 #include "dtsim/sim/training/step_graph.hpp"
 
 namespace dtsim::training {
@@ -36,6 +37,12 @@ enum class Exchange : std::uint8_t {
   cp_all_gather,
   cp_reduce_scatter,
 };
+
+// The collective an exchange is, and the group it runs over: the one mapping the step builder,
+// the plan screen and `dtsim explain` share.
+enum class ExchangeGroup : std::uint8_t { tp, cp, ep };
+collective::Op op_of(Exchange e);
+ExchangeGroup group_of(Exchange e);
 
 struct Step {
   enum class Kind : std::uint8_t { compute, comm, join };

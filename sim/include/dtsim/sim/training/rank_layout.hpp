@@ -27,6 +27,13 @@ class RankLayout {
   // which gradients are reduced over (Megatron-LM's data-parallel group with context
   // parallelism).
   std::vector<int> dp_cp_group(RankCoord c) const;
+  // Expert parallelism is carved from those, consecutive in the layout: the ep ranks of c's
+  // block j / ep of them, j = cp_i + cp * dp_i.
+  std::vector<int> ep_group(RankCoord c) const;
+  // ZeRO's shard group: the shard_group() DP ranks of c's block of them, with all their CP
+  // ranks, in rank order; and the HSDP replica group, c's peers in the other shard groups.
+  std::vector<int> shard_group(RankCoord c) const;
+  std::vector<int> replica_group(RankCoord c) const;
 
  private:
   models::ParallelPlan plan_;
