@@ -15,6 +15,7 @@
 #include "dtsim/sim/study/summary.hpp"
 #include "summary_format.hpp"
 #include "text_table.hpp"
+#include "variant_sides.hpp"
 
 namespace dtsim::tools {
 namespace {
@@ -133,7 +134,7 @@ Json to_json(const config::Scenario& s, const study::Explanation& e) {
 
 void add_explain_command(CLI::App& app) {
   struct Options {
-    std::string scenario;
+    std::string scenario, variant;
     std::vector<std::string> overrides;
     int confirm = 0;
     bool no_search = false;
@@ -150,8 +151,11 @@ void add_explain_command(CLI::App& app) {
       ->check(CLI::PositiveNumber);
   cmd->add_flag("--no-search", o->no_search, "skip the plan search (the sensitivity study still runs)");
   cmd->add_flag("--json", o->json, "print one JSON document instead of text");
+  cmd->add_option("--variant", o->variant, "explain this variant of the file's variants: list");
   cmd->callback([o] {
-    const auto scenario = config::load_scenario(o->scenario, o->overrides);
+    auto scenario = config::load_scenario(o->scenario, o->overrides);
+    if (!o->variant.empty())
+      scenario = load_variant(o->scenario, o->overrides, find_variant(o->scenario, scenario, o->variant));
     study::ExplainOptions options;
     options.confirm = o->confirm;
     options.search = !o->no_search;

@@ -39,18 +39,6 @@ std::vector<ReportSide> run_report(const Options& o, const config::Scenario& bas
   return out;
 }
 
-// --variant names one of the file's variants; checked before anything is simulated.
-void check_variant(const Options& o, const config::Scenario& base) {
-  if (o.variant.empty()) return;
-  std::string names;
-  for (const auto& v : base.variants) {
-    if (v.name == o.variant) return;
-    names += (names.empty() ? "" : ", ") + v.name;
-  }
-  throw std::invalid_argument(fmt::format("--variant: no variant named '{}' in {} (its variants: {})", o.variant,
-                                          o.scenario, names.empty() ? "none" : names));
-}
-
 const ReportSide& chosen_side(const Options& o, const std::vector<ReportSide>& sides) {
   for (const auto& s : sides)
     if (s.side.summary.name == o.variant) return s;
@@ -111,7 +99,7 @@ void add_report_command(CLI::App& app) {
   cmd->add_flag("--search", o->search, "let each variant find its fastest plan (as a search: block does)");
   cmd->callback([o] {
     const auto base = config::load_scenario(o->scenario, o->overrides);
-    check_variant(*o, base);
+    if (!o->variant.empty()) find_variant(o->scenario, base, o->variant);  // before simulating
     const auto sides = run_report(*o, base);
     if (!o->chart.empty()) {
       write_file(o->output, chart(*o, sides).str(true));

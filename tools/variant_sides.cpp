@@ -23,6 +23,16 @@ config::Scenario load_variant(const std::string& path, std::vector<std::string> 
   }
 }
 
+const config::Variant& find_variant(const std::string& path, const config::Scenario& base, const std::string& name) {
+  std::string names;
+  for (const auto& v : base.variants) {
+    if (v.name == name) return v;
+    names += (names.empty() ? "" : ", ") + v.name;
+  }
+  throw std::invalid_argument(fmt::format("--variant: no variant named '{}' in {} (its variants: {})", name, path,
+                                          names.empty() ? "none" : names));
+}
+
 namespace {
 
 Side run_side(config::Scenario s, bool search) {

@@ -64,3 +64,14 @@ TEST_CASE("explain of a bad file exits 2 with FILE:LINE:COL", "[cli][explain]") 
   CHECK(o.out.find("tests/sim/config/bad/typo_key.yaml:4:3: error: parallelism.tpp:") != std::string::npos);
   CHECK(cli("explain no/such/file.yaml").status == 2);
 }
+
+TEST_CASE("explain --variant explains one of the file's variants", "[cli][explain]") {
+  // Lesson 6's variants split Llama 3 8B's 64k-token sequences 1 to 16 ways; TP1 CP8 puts all
+  // eight GPUs of the node in one context-parallel group, so its gradients reduce over d x cp = 8.
+  const auto o = cli("explain scenarios/tutorial/06-context-parallel.yaml --no-search --variant 'TP1 CP8'");
+  REQUIRE(o.status == 0);
+  CHECK(o.out.find("communication: data parallelism (8 ranks: dp 1 x cp 8") != std::string::npos);
+  const auto bad = cli("explain scenarios/tutorial/06-context-parallel.yaml --variant 'TP3'", true);
+  CHECK(bad.status == 2);
+  CHECK(bad.out.find("its variants: TP8 CP1, TP4 CP2") != std::string::npos);
+}

@@ -14,6 +14,23 @@ namespace {
 
 using collective::Op;
 
+// The gradient buckets rank 0 reduces, counted in the step the builder makes: it fills a bucket
+// layer by layer in backward order and reduces it once it holds a bucket's parameters, so layers
+// larger than a bucket make a bucket each, and only the graph itself gives the exact count.
+int gradient_buckets(const CommContext& c) {
+  const auto g = training::build_step(c.s, c.inputs);
+  int buckets = 0;
+  for (const auto& op : g.ops()) {
+    if (op.category != training::Category::dp_comm || !op.label.ends_with(" gradients")) continue;
+    for (auto t : op.members)
+      if (g.streams()[g.tasks()[t].stream].rank == 0) {
+        ++buckets;
+        break;
+      }
+  }
+  return buckets;
+}
+
 std::string share_of(int n, bool all_reduce) {
   return all_reduce ? fmt::format("2 x {}/{}", n - 1, n) : fmt::format("{}/{}", n - 1, n);
 }
@@ -153,8 +170,9 @@ ExplainSection data_parallel_section(CommContext& c) {
   if (p.zero < 3 && c.s.execution.overlap_grad_reduce) {
     const double bucket = c.s.execution.bucket_params > 0 ? c.s.execution.bucket_params : std::max(40e6, 1e6 * p.dp);
     items.push_back(item("dp.buckets", "gradient buckets, each reduced as the last backward fills it",
-                         "about ceil(N / bucket), bucket = max(40M, 1M x d) parameters",
-                         fmt::format("ceil({} / {})", si(params), si(bucket)), std::ceil(params / bucket), ""));
+                         "layers in backward order until a bucket holds max(40M, 1M x d) parameters",
+                         fmt::format("{} parameters over buckets of {}", si(params), si(bucket)),
+                         gradient_buckets(c), ""));
   }
   const bool tied = c.s.model.tied_embeddings && !models::frozen_base(c.s.training.finetune) && p.pp > 1;
   if (tied) {
