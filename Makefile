@@ -27,7 +27,7 @@ test:
 	@$(MAKE) --no-print-directory build
 	ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS)
 
-# Redraws the tutorial's pictures (docs/tutorial/pictures.txt) after a change to the model.
+# Redraws the tutorial's pictures (scenarios/tutorial/pictures.txt) after a change to the model.
 pictures: deps
 	@$(MAKE) --no-print-directory build
 	tools/tutorial-pictures.sh $(BUILD)/dtsim

@@ -1,5 +1,5 @@
-// The tutorial (docs/tutorial.md): every lesson's scenario has its picture, listed in
-// docs/tutorial/pictures.txt, and each committed picture is exactly what dtsim draws now, so the
+// The tutorial (docs/tutorial.md): every lesson's scenario has its picture beside it, listed in
+// scenarios/tutorial/pictures.txt, and each committed picture is exactly what dtsim draws now, so the
 // pictures cannot drift from the model (`make pictures` redraws them).
 #include <filesystem>
 #include <fstream>
@@ -25,7 +25,7 @@ struct Picture {
 };
 
 std::vector<Picture> pictures() {
-  std::istringstream in(read(std::filesystem::path(DTSIM_SOURCE_DIR) / "docs/tutorial/pictures.txt"));
+  std::istringstream in(read(std::filesystem::path(DTSIM_SOURCE_DIR) / "scenarios/tutorial/pictures.txt"));
   std::vector<Picture> out;
   for (std::string line; std::getline(in, line);) {
     if (line.empty() || line[0] == '#') continue;
@@ -51,7 +51,7 @@ TEST_CASE("tutorial: every lesson has its picture, and the doc shows each", "[cl
   const std::string doc = read(root / "docs/tutorial.md");
   for (const auto& p : pictures()) {
     INFO(p.scenario);
-    CHECK(doc.find("![" + p.name() + "](tutorial/" + p.name() + ".svg)") != std::string::npos);
+    CHECK(doc.find("![" + p.name() + "](../scenarios/tutorial/" + p.name() + ".svg)") != std::string::npos);
     CHECK(doc.find(p.scenario) != std::string::npos);  // the lesson gives its command
   }
 }
@@ -64,6 +64,6 @@ TEST_CASE("tutorial: each committed picture is what dtsim draws now", "[cli][tut
     std::string args = "report " + p.scenario + " --chart " + p.chart + " -o " + out;
     if (!p.variant.empty()) args += " --variant '" + p.variant + "'";
     REQUIRE(dtsim_cli(args).status == 0);
-    CHECK(read(out) == read(root / "docs/tutorial" / (p.name() + ".svg")));
+    CHECK(read(out) == read(root / "scenarios/tutorial" / (p.name() + ".svg")));
   }
 }

@@ -6,8 +6,10 @@
 //   per stage s and micro-batch:  t_s = sum over its layers of the layer program's time
 //     (compute, blocking collectives, and asynchronous ones where they outlast the compute
 //     they overlap), plus the embedding (first stage) or output layer (last);
-//   pipeline (1F1B, interleaved with v chunks):  T = (m - 1) max_s t_s + sum_s t_s / v
-//     + 2 (p - 1) pipeline transfers;
+//   pipeline (1F1B, interleaved with v chunks):  T = m max_s t_s + (sum_s t_s - max_s t_s) / v
+//     + 2 (p - 1) pipeline transfers: the busiest stage runs all m micro-batches and waits for
+//     the others' fill and drain, which interleaving divides by v; with equal stages the bubble
+//     is (p - 1) t / v = (p - 1)/(v m) of the useful time;
 //   data parallelism (over the dp x cp ranks, as the replay and memory count it): the
 //     gradient reduction of the first stage (the last to finish) beyond its last backward,
 //     the ZeRO 1/2 parameter gather beyond its first forward, ZeRO-3's per-layer gathers and

@@ -27,8 +27,9 @@ struct Transfer {
   // Links the member flows cross; a link listed twice counts the sum of its entries.
   std::vector<LinkLoad> links;
   double bytes_per_flow = 0;
-  // Waited before the first byte moves, using no bandwidth: the caller sums the per-hop
-  // latencies along the path (and any software overhead) into it.
+  // Waited before the first byte moves, using no bandwidth: what the caller charges for
+  // reaching the far end (the collective planner: NCCL's per-step constants on GPUs, the
+  // largest link latency on the path per step on TPUs).
   engine::Time latency = 0;
   // Per member flow, for limits outside the link graph (an endpoint's injection rate).
   double max_rate_bytes_per_s = kUnlimitedBytesPerSecond;

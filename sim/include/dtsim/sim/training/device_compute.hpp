@@ -15,8 +15,8 @@
 //    HBM bandwidth while communication overlaps compute, cuBLAS's heuristics pick the kernel
 //    rather than a sweep, and an eager framework leaves gaps between kernels. None of these is
 //    published per device, so their product is one constant for all GPUs, [C] calibrated once:
-//    0.79 makes the median signed error of the A100 cases of ../shared/data/calibration.yaml
-//    (2021-22 Megatron-LM runs) zero, and the H100 cases (2024 NeMo and Megatron-Core), not
+//    the median signed error of the A100 cases of ../shared/data/calibration.yaml (2021-22
+//    Megatron-LM runs) crosses zero at 0.786, rounded to 0.79 (-0.5 % there), and the H100 cases (2024 NeMo and Megatron-Core), not
 //    used for the fit, then come out within a few percent (docs/validation.md). TPU efficiencies
 //    in the catalog are [E] estimates of the in-training rate already; XLA runs a compiled
 //    program without kernel gaps, so their share stays 1.
