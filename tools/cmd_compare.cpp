@@ -4,7 +4,6 @@
 // variant first finds its own fastest plan that fits (study/search.hpp), so that systems are
 // compared at their best rather than at one plan that suits only one of them.
 #include <fmt/format.h>
-#include <tbb/parallel_for.h>
 
 #include <iostream>
 
@@ -30,14 +29,8 @@ void print_text(const std::vector<Side>& sides) {
     links.row({s.summary.name, fmt::format("scale-up {}, scale-out {}; {}", scale_up_text(s.scenario),
                                            scale_out_text(s.scenario), s.chosen)});
   std::cout << links.str();
-  std::vector<std::string> lines(sides.size());
-  tbb::parallel_for(std::size_t{1}, sides.size(), [&](std::size_t i) {
-    if (const Side* base = baseline_of(sides, i)) lines[i] = against(sides[i], *base);
-  });
   std::cout << "\nagainst the first variant of the same model\n";
-  for (std::size_t i = 1; i < sides.size(); ++i)
-    if (!lines[i].empty())
-      std::cout << fmt::format("  {} vs {}: {}\n", sides[i].summary.name, baseline_of(sides, i)->summary.name, lines[i]);
+  for (const auto& line : comparison_lines(sides)) std::cout << "  " << line << "\n";
 }
 
 }  // namespace

@@ -24,13 +24,12 @@ struct Options {
   bool search = false;
 };
 
-std::vector<ReportSide> run_report(const Options& o, const config::Scenario& base) {
-  std::vector<Side> sides;
-  if (base.variants.empty()) {
-    sides.push_back({base, study::summarize(base), "the scenario's plan"});
-  } else {
-    sides = run_sides(o.scenario, o.overrides, base, o.search || base.search.given);
-  }
+std::vector<Side> report_sides(const Options& o, const config::Scenario& base) {
+  if (base.variants.empty()) return {{base, study::summarize(base), "the scenario's plan"}};
+  return run_sides(o.scenario, o.overrides, base, o.search || base.search.given);
+}
+
+std::vector<ReportSide> recorded(std::vector<Side> sides) {
   std::vector<ReportSide> out(sides.size());
   tbb::parallel_for(std::size_t{0}, sides.size(), [&](std::size_t i) {
     out[i].recording = training::record_step(sides[i].scenario);
@@ -46,35 +45,14 @@ const ReportSide& chosen_side(const Options& o, const std::vector<ReportSide>& s
 }
 
 Svg chart(const Options& o, const std::vector<ReportSide>& sides) {
-  if (o.chart == "breakdown") {
-    std::vector<NamedBreakdown> rows;
-    for (const auto& s : sides)
-      if (o.variant.empty() || s.side.summary.name == o.variant)
-        rows.push_back({s.side.summary.name, s.side.summary.step.breakdown});
-    return breakdown_chart(rows);
-  }
   const auto& side = chosen_side(o, sides);
+  const bool all = o.variant.empty() && sides.size() > 1;  // breakdown and memory: every variant
+  if (o.chart == "breakdown")
+    return breakdown_chart(all ? breakdown_rows(sides)
+                               : std::vector<NamedBreakdown>{{side.side.summary.name, side.side.summary.step.breakdown}});
   if (o.chart == "timeline") return timeline_chart(side.recording, side.side.scenario);
   if (o.chart == "links") return links_chart(side.recording);
-  if (!o.variant.empty() || sides.size() == 1) return memory_chart(stage_rows(side.side.summary.step.memory));
-  std::vector<MemoryRow> rows;
-  for (const auto& s : sides) {
-    const auto& v = s.side.summary.step.memory;
-    rows.push_back({s.side.summary.name, v.stages.at(v.worst_stage), v.capacity_bytes});
-  }
-  return memory_chart(rows);
-}
-
-std::vector<std::string> comparison_lines(const std::vector<ReportSide>& sides) {
-  std::vector<Side> plain;
-  for (const auto& s : sides) plain.push_back(s.side);
-  std::vector<std::string> lines(sides.size());
-  tbb::parallel_for(std::size_t{1}, sides.size(), [&](std::size_t i) {
-    if (const Side* base = baseline_of(plain, i))
-      lines[i] = fmt::format("{} vs {}: {}", plain[i].summary.name, base->summary.name, against(plain[i], *base));
-  });
-  std::erase(lines, std::string());
-  return lines;
+  return memory_chart(all ? fullest_stage_rows(sides) : stage_rows(side.side.summary.step.memory));
 }
 
 void write_file(const std::string& path, const std::string& text) {
@@ -100,11 +78,12 @@ void add_report_command(CLI::App& app) {
   cmd->callback([o] {
     const auto base = config::load_scenario(o->scenario, o->overrides);
     if (!o->variant.empty()) find_variant(o->scenario, base, o->variant);  // before simulating
-    const auto sides = run_report(*o, base);
+    auto sides = report_sides(*o, base);
     if (!o->chart.empty()) {
-      write_file(o->output, chart(*o, sides).str(true));
+      write_file(o->output, chart(*o, recorded(std::move(sides))).str(true));
     } else {
-      write_file(o->output, report_page(base.name, sides, comparison_lines(sides)));
+      const auto lines = comparison_lines(sides);
+      write_file(o->output, report_page(base.name, recorded(std::move(sides)), lines));
     }
     std::cerr << "wrote " << o->output << "\n";
   });

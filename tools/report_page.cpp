@@ -27,22 +27,20 @@ constexpr const char* kPageCss =
     // pinks, still labelled and in the tables.
     "svg.chart [fill='url(#hatch)']{fill:#cfcfcf}svg.chart [fill='url(#dots)']{fill:#f0c8e4}}";
 
-std::string escaped(const std::string& s) { return xml_escaped(s); }
-
 std::string html_table(const std::vector<std::vector<std::string>>& rows) {
   std::string out = "<table><thead><tr>";
-  for (const auto& h : rows.front()) out += "<th>" + escaped(h) + "</th>";
+  for (const auto& h : rows.front()) out += "<th>" + xml_escaped(h) + "</th>";
   out += "</tr></thead><tbody>";
   for (std::size_t i = 1; i < rows.size(); ++i) {
     out += "<tr>";
-    for (const auto& c : rows[i]) out += "<td>" + escaped(c) + "</td>";
+    for (const auto& c : rows[i]) out += "<td>" + xml_escaped(c) + "</td>";
     out += "</tr>";
   }
   return out + "</tbody></table>\n";
 }
 
 std::string figure(const std::string& id, const Svg& svg, const std::string& caption, const std::string& extra = "") {
-  return fmt::format("<figure id=\"{}\">{}<figcaption>{}</figcaption>{}</figure>\n", id, svg.str(), escaped(caption),
+  return fmt::format("<figure id=\"{}\">{}<figcaption>{}</figcaption>{}</figure>\n", id, svg.str(), xml_escaped(caption),
                      extra);
 }
 
@@ -57,10 +55,10 @@ std::string section(const ReportSide& r, const std::string& id, bool first) {
   const auto& s = r.side.scenario;
   const auto& step = r.side.summary.step;
   std::string out = fmt::format("<section id=\"{}\"><h2{}>{}</h2>\n", id, first ? " class=\"first\"" : "",
-                                escaped(r.side.summary.name));
-  out += fmt::format("<p>{} ({:.1f} B parameters) on {} x {} = {} x {}. Plan: {} ({}).</p>\n", escaped(s.model.name),
-                     models::count_params(s.model).total / 1e9, s.cluster.nodes, escaped(s.cluster.system.name), s.cluster.accelerators,
-                     escaped(s.cluster.device.name), escaped(r.side.summary.plan), escaped(r.side.chosen));
+                                xml_escaped(r.side.summary.name));
+  out += fmt::format("<p>{} ({:.1f} B parameters) on {} x {} = {} x {}. Plan: {} ({}).</p>\n", xml_escaped(s.model.name),
+                     models::count_params(s.model).total / 1e9, s.cluster.nodes, xml_escaped(s.cluster.system.name), s.cluster.accelerators,
+                     xml_escaped(s.cluster.device.name), xml_escaped(r.side.summary.plan), xml_escaped(r.side.chosen));
   out += fmt::format("<p>Step {} · {} tokens/s · MFU {:.1f} % · {}.</p>\n", seconds_text(step.step_time_s),
                      fmt::format("{:.0f}", step.tokens_per_s), 100 * step.mfu,
                      step.memory.fits() ? "fits in memory" : "does NOT fit in memory");
@@ -85,7 +83,7 @@ std::string section(const ReportSide& r, const std::string& id, bool first) {
                                      : "The links that carried traffic, sampled 400 times over the step.");
   if (!s.notes.empty()) {
     out += "<h3>Assumptions</h3><ul class=\"notes\">";
-    for (const auto& n : s.notes) out += "<li>" + escaped(n) + "</li>";
+    for (const auto& n : s.notes) out += "<li>" + xml_escaped(n) + "</li>";
     out += "</ul>\n";
   }
   return out + "</section>\n";
@@ -93,23 +91,16 @@ std::string section(const ReportSide& r, const std::string& id, bool first) {
 
 std::string side_by_side(const std::vector<ReportSide>& sides, const std::vector<std::string>& comparison) {
   std::vector<study::Summary> summaries;
-  std::vector<NamedBreakdown> bars;
-  std::vector<MemoryRow> memory;
-  for (const auto& r : sides) {
-    summaries.push_back(r.side.summary);
-    bars.push_back({r.side.summary.name, r.side.summary.step.breakdown});
-    const auto& v = r.side.summary.step.memory;
-    memory.push_back({r.side.summary.name, v.stages.at(v.worst_stage), v.capacity_bytes});
-  }
+  for (const auto& r : sides) summaries.push_back(r.side.summary);
   std::string out = "<section id=\"compare\"><h2 class=\"first\">The variants side by side</h2>\n";
   out += html_table(summary_rows(summaries));
   out += "<h3>Where the step time goes</h3>\n";
-  out += figure("compare-breakdown", breakdown_chart(bars), "Each variant's step on one time scale.");
+  out += figure("compare-breakdown", breakdown_chart(breakdown_rows(sides)), "Each variant's step on one time scale.");
   out += "<h3>Memory of each variant's fullest stage</h3>\n";
-  out += figure("compare-memory", memory_chart(memory), "The pipeline stage closest to (or furthest over) capacity.");
+  out += figure("compare-memory", memory_chart(fullest_stage_rows(sides)), "The pipeline stage closest to (or furthest over) capacity.");
   if (!comparison.empty()) {
     out += "<h3>Against the first variant of the same model</h3><ul>";
-    for (const auto& line : comparison) out += "<li>" + escaped(line) + "</li>";
+    for (const auto& line : comparison) out += "<li>" + xml_escaped(line) + "</li>";
     out += "</ul>\n";
   }
   return out + "</section>\n";
@@ -117,17 +108,32 @@ std::string side_by_side(const std::vector<ReportSide>& sides, const std::vector
 
 }  // namespace
 
+std::vector<NamedBreakdown> breakdown_rows(const std::vector<ReportSide>& sides) {
+  std::vector<NamedBreakdown> rows;
+  for (const auto& r : sides) rows.push_back({r.side.summary.name, r.side.summary.step.breakdown});
+  return rows;
+}
+
+std::vector<MemoryRow> fullest_stage_rows(const std::vector<ReportSide>& sides) {
+  std::vector<MemoryRow> rows;
+  for (const auto& r : sides) {
+    const auto& v = r.side.summary.step.memory;
+    rows.push_back({r.side.summary.name, v.stages.at(v.worst_stage), v.capacity_bytes});
+  }
+  return rows;
+}
+
 std::string report_page(const std::string& title, const std::vector<ReportSide>& sides,
                         const std::vector<std::string>& comparison) {
   std::string out = "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">";
   out += std::string("<meta http-equiv=\"Content-Security-Policy\" content=\"") + kReportPolicy + "\">";
   out += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">";
-  out += fmt::format("<title>dtsim report: {}</title><style>{}{}</style></head>\n<body>\n", escaped(title), kPageCss,
+  out += fmt::format("<title>dtsim report: {}</title><style>{}{}</style></head>\n<body>\n", xml_escaped(title), kPageCss,
                      svg_css());
   out += "<svg width=\"0\" height=\"0\" style=\"position:absolute\" aria-hidden=\"true\">" + svg_defs() + "</svg>\n";
   out += fmt::format("<header><h1>{}</h1><p class=\"note\">Simulated by dtsim {}: predictions, not measurements. "
                      "Every chart has a text description; hover a shape for its value.</p></header>\n",
-                     escaped(title), DTSIM_VERSION);
+                     xml_escaped(title), DTSIM_VERSION);
   if (sides.size() > 1) out += side_by_side(sides, comparison);
   for (std::size_t i = 0; i < sides.size(); ++i)
     out += section(sides[i], fmt::format("side-{}", i), sides.size() == 1);

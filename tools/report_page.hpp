@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "dtsim/sim/training/step_recording.hpp"
+#include "report_charts.hpp"
 #include "variant_sides.hpp"
 
 namespace dtsim::tools {
@@ -16,6 +17,11 @@ struct ReportSide {
   Side side;
   training::StepRecording recording;
 };
+
+// One row per side, for the side-by-side charts: its step-time breakdown; the memory of its
+// fullest pipeline stage against its capacity.
+std::vector<NamedBreakdown> breakdown_rows(const std::vector<ReportSide>& sides);
+std::vector<MemoryRow> fullest_stage_rows(const std::vector<ReportSide>& sides);
 
 // `title`: the scenario's name; `comparison`: how each variant compares with its baseline
 // (empty for a single scenario).

@@ -119,4 +119,14 @@ std::string against(const Side& side, const Side& base) {
   return text;
 }
 
+std::vector<std::string> comparison_lines(const std::vector<Side>& sides) {
+  std::vector<std::string> lines(sides.size());
+  tbb::parallel_for(std::size_t{1}, sides.size(), [&](std::size_t i) {
+    if (const Side* base = baseline_of(sides, i))
+      lines[i] = fmt::format("{} vs {}: {}", sides[i].summary.name, base->summary.name, against(sides[i], *base));
+  });
+  std::erase(lines, std::string());
+  return lines;
+}
+
 }  // namespace dtsim::tools

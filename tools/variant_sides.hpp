@@ -40,4 +40,7 @@ const Side* baseline_of(const std::vector<Side>& sides, std::size_t i);
 // chose different plans, the side run at the baseline's plan, which isolates the hardware.
 std::string against(const Side& side, const Side& base);
 
+// "B vs A: ..." for every side with a baseline, in order (against() run in parallel).
+std::vector<std::string> comparison_lines(const std::vector<Side>& sides);
+
 }  // namespace dtsim::tools
