@@ -178,7 +178,8 @@ Node Node::element(std::size_t index, const YAML::Node& value) const {
 MapReader::MapReader(const Node& map) : map_(map) {
   if (!map.is_map()) map.expected("a mapping of keys");
   for (auto it = map.yaml().begin(); it != map.yaml().end(); ++it) {
-    const YAML::Node& key = it->first;
+    // By value: the iterator's proxy dies with the expression, and a reference into it dangles.
+    const YAML::Node key = it->first;
     if (!key.IsScalar())
       throw ConfigError(map.pos_of(key, map.pos()), map.path(),
                         "expected keys to be names, found a key that is a mapping or a list");
