@@ -155,6 +155,15 @@ MemoryBreakdown memory_per_rank(const ModelSpec& model, const TrainingSetup& tra
   return b;
 }
 
+double MemoryVerdict::tight_margin_bytes() const {
+  return std::max(kTightShare * capacity_bytes, kTightBytes);
+}
+
+MemoryFit MemoryVerdict::fit() const {
+  if (!fits()) return MemoryFit::does_not_fit;
+  return tight() ? MemoryFit::tight : MemoryFit::fits;
+}
+
 double MemoryVerdict::headroom_bytes() const {
   return capacity_bytes - stages.at(worst_stage).total_bytes();
 }
@@ -176,6 +185,15 @@ std::string to_string(StateLayout layout) {
     case StateLayout::megatron: return "megatron";
     case StateLayout::zero_paper: return "zero-paper";
     case StateLayout::pure_bf16: return "pure-bf16";
+  }
+  return "?";
+}
+
+std::string to_string(MemoryFit fit) {
+  switch (fit) {
+    case MemoryFit::fits: return "fits";
+    case MemoryFit::tight: return "tight";
+    case MemoryFit::does_not_fit: return "does not fit";
   }
   return "?";
 }

@@ -100,14 +100,31 @@ MemoryBreakdown memory_per_rank(const ModelSpec& model, const TrainingSetup& tra
 // the stage's layers), per the schedule (see above).
 double micro_batches_in_flight(const ParallelPlan& plan, const TrainingSetup& training, int stage);
 
+// Fits, tight, or does not fit. "Tight" is a plan that fits with less headroom than the model's
+// own uncertainty: the allocator's fragmentation is modelled at 5 % on average, but it varies
+// with the schedule and recompute (arXiv:2507.16274 reports up to 43 % wasted), and the CUDA
+// context, NCCL buffers and cuBLAS workspaces vary by version. [E] Below the larger of 3 % of
+// capacity and 2 GiB a plan may or may not start; it is shown as tight, never simply "fits".
+enum class MemoryFit { fits, tight, does_not_fit };
+
+inline constexpr double kTightShare = 0.03;
+inline constexpr double kTightBytes = 2.0 * 1024 * 1024 * 1024;
+
 struct MemoryVerdict {
   std::vector<MemoryBreakdown> stages;
   double capacity_bytes = 0;
   int worst_stage = 0;
 
+  // True when the fullest rank's total is within capacity (tight plans fit, narrowly).
   bool fits() const { return headroom_bytes() >= 0; }
+  // Fits, but with less headroom than tight_margin_bytes().
+  bool tight() const { return fits() && headroom_bytes() < tight_margin_bytes(); }
+  MemoryFit fit() const;
+  // The headroom below which a fitting plan is tight: max(3 % of capacity, 2 GiB).
+  double tight_margin_bytes() const;
   // Capacity minus the worst stage's total: negative is by how much it does not fit.
   double headroom_bytes() const;
+  double peak_bytes() const { return stages.at(worst_stage).total_bytes(); }
 };
 
 MemoryVerdict check_memory(const ModelSpec& model, const TrainingSetup& training,
@@ -115,5 +132,7 @@ MemoryVerdict check_memory(const ModelSpec& model, const TrainingSetup& training
                            const MemoryOptions& options = {});
 
 std::string to_string(StateLayout layout);
+// "fits", "tight", "does not fit".
+std::string to_string(MemoryFit fit);
 
 }  // namespace dtsim::models
