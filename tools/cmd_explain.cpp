@@ -9,6 +9,7 @@
 
 #include "breakdown_json.hpp"
 #include "commands.hpp"
+#include "memory_verdict.hpp"
 #include "dtsim/sim/config/loader.hpp"
 #include "dtsim/sim/study/economics.hpp"
 #include "dtsim/sim/study/explain.hpp"
@@ -21,40 +22,24 @@ namespace dtsim::tools {
 namespace {
 
 using Json = nlohmann::ordered_json;
-constexpr std::size_t kWidth = 100;  // a terminal's width; every line stays within it
-
-// Words of `text` in lines of at most kWidth columns, each indented by `indent`.
-std::string wrapped(const std::string& text, std::size_t indent) {
-  std::istringstream words(text);
-  std::string out, line, word;
-  const std::string pad(indent, ' ');
-  while (words >> word) {
-    if (!line.empty() && pad.size() + line.size() + 1 + word.size() > kWidth) {
-      out += pad + line + "\n";
-      line.clear();
-    }
-    line += (line.empty() ? "" : " ") + word;
-  }
-  return line.empty() ? out : out + pad + line + "\n";
-}
 
 // "  what ......... result" (a long `what` goes on over the next lines) and, below it,
 // "formula = values".
 std::string item_text(const std::string& what, const std::string& formula, const std::string& values,
                       const std::string& result) {
-  const std::size_t room = kWidth - 2 - result.size() - 2;
+  const std::size_t room = kTextWidth - 2 - result.size() - 2;
   std::string first = what, rest;
   if (first.size() > room) {
     const std::size_t cut = first.rfind(' ', room);
     rest = first.substr(cut == std::string::npos ? room : cut + 1);
     first.resize(cut == std::string::npos ? room : cut);
   }
-  std::string out = fmt::format("  {:<{}}  {}\n", first, room, result) + (rest.empty() ? "" : wrapped(rest, 4));
+  std::string out = fmt::format("  {:<{}}  {}\n", first, room, result) + (rest.empty() ? "" : wrap_words(rest, 4));
   std::string how = formula;
   if (!values.empty()) how += (how.empty() ? "" : " = ") + values;
   if (how.empty()) return out;
-  if (6 + how.size() <= kWidth) return out + "      " + how + "\n";
-  return out + wrapped(formula, 6) + (values.empty() ? "" : wrapped("= " + values, 8));
+  if (6 + how.size() <= kTextWidth) return out + "      " + how + "\n";
+  return out + wrap_words(formula, 6) + (values.empty() ? "" : wrap_words("= " + values, 8));
 }
 
 study::Summary summary_of(const config::Scenario& s, const training::StepResult& step) {
@@ -75,7 +60,7 @@ std::string change_text(const study::Change& c, double base_s) {
 void print_text(const config::Scenario& s, const study::Explanation& e) {
   std::cout << summary_table({summary_of(s, e.step)}) << "\n";
   for (const auto& sec : e.sections) {
-    std::cout << sec.title << "\n" << wrapped(sec.summary, 2) << "\n";
+    std::cout << sec.title << "\n" << wrap_words(sec.summary, 2) << "\n";
     for (const auto& i : sec.items) std::cout << item_text(i.what, i.formula, i.values, i.result);
     std::cout << "\n";
   }
@@ -90,11 +75,12 @@ void print_text(const config::Scenario& s, const study::Explanation& e) {
     std::cout << "\n";
   }
   if (!e.step.memory.fits())
-    std::cout << wrapped(fmt::format("note: the plan does not fit in memory ({:.1f} GiB over); the times are what "
-                                     "it would take if it did.",
-                                     -e.step.memory.headroom_bytes() / (1024.0 * 1024 * 1024)),
+    std::cout << wrap_words("note: " + memory_verdict_line(e.step.memory, s.cluster.device.name) +
+                             "; the times are what it would take if it did.",
                          0);
-  std::cout << wrapped("what bounds the step: " + e.bound.words + ".", 0);
+  else if (e.step.memory.tight())
+    std::cout << wrap_words("note: " + memory_verdict_line(e.step.memory, s.cluster.device.name) + ".", 0);
+  std::cout << wrap_words("what bounds the step: " + e.bound.words + ".", 0);
   std::cout << fmt::format("bound: {} ({:.1f} % of the step, {:.3f} s of {:.3f} s)\n", e.bound.part,
                            100 * e.bound.share, e.bound.seconds, e.step.step_time_s);
   if (e.most_help)
@@ -114,6 +100,7 @@ Json to_json(const config::Scenario& s, const study::Explanation& e) {
   j["scenario"] = s.name;
   j["summary"] = summary_json(summary_of(s, e.step));
   j["breakdown_s"] = breakdown_json(e.step.breakdown);
+  j["memory"] = memory_json(e.step.memory);
   j["sections"] = Json::array();
   for (const auto& sec : e.sections) {
     Json items = Json::array();
@@ -162,6 +149,7 @@ void add_explain_command(CLI::App& app) {
     const auto e = study::explain(scenario, options);
     if (o->json) std::cout << to_json(scenario, e).dump(2) << "\n";
     else print_text(scenario, e);
+    warn_memory(e.step.memory, "explain", scenario.cluster.device.name);
   });
 }
 

@@ -1,4 +1,4 @@
-// dtsim memory SCENARIO.yaml [--json] [--set key.path=value ...] [--no-flash-attention]
+// dtsim memory SCENARIO.yaml [--json] [--strict] [--set key.path=value ...] [--no-flash-attention]
 //                            [--state-layout megatron|zero-paper|pure-bf16]
 // Per-stage memory of one accelerator and the verdict. A plan that does not fit is a result
 // (exit 0), not an error.
@@ -8,6 +8,8 @@
 #include <nlohmann/json.hpp>
 
 #include "commands.hpp"
+#include "exit_status.hpp"
+#include "memory_verdict.hpp"
 #include "dtsim/sim/training/device_compute.hpp"
 #include "dtsim/models/finetune.hpp"
 #include "dtsim/models/memory.hpp"
@@ -92,25 +94,12 @@ Json to_json(const config::Scenario& s, const models::MemoryVerdict& v,
   j["stages"] = stages;
   j["worst_stage"] = v.worst_stage;
   j["fits"] = v.fits();
+  j["tight"] = v.tight();
   j["headroom_bytes"] = v.headroom_bytes();
+  j["memory"] = memory_json(v);
   j["assumptions"] = assumptions(s.model, s.training, o);
   j["notes"] = s.notes;
   return j;
-}
-
-std::string verdict_line(const config::Scenario& s, const models::MemoryVerdict& v) {
-  const auto& worst = v.stages[v.worst_stage];
-  if (v.fits())
-    return fmt::format(
-        "fits: the fullest rank, pipeline stage {}, uses {} of {} GiB ({} GiB to spare)",
-        v.worst_stage, gib(worst.total_bytes()), gib(v.capacity_bytes), gib(v.headroom_bytes()));
-  int over = 0;
-  for (const auto& b : v.stages) over += b.total_bytes() > v.capacity_bytes;
-  return fmt::format(
-      "DOES NOT FIT: pipeline stage {} needs {} GiB, {} GiB more than the {} GiB of an {} "
-      "({} of {} stages over)",
-      v.worst_stage, gib(worst.total_bytes()), gib(-v.headroom_bytes()), gib(v.capacity_bytes),
-      s.cluster.device.name, over, v.stages.size());
 }
 
 void print_text(const config::Scenario& s, const models::MemoryVerdict& v,
@@ -138,7 +127,7 @@ void print_text(const config::Scenario& s, const models::MemoryVerdict& v,
            fmt::format("{:.2f}", b.micro_batches_in_flight), gib(b.embedding_output_bytes),
            gib(b.temporary_bytes), gib(b.framework_bytes + b.fragmentation_bytes),
            gib(b.total_bytes())});
-  std::cout << t.str() << "\n" << verdict_line(s, v) << "\n\nassumptions\n";
+  std::cout << t.str() << "\n" << memory_verdict_line(v, s.cluster.device.name) << "\n\nassumptions\n";
   for (const auto& a : assumptions(s.model, s.training, o)) std::cout << "  " << a << "\n";
   for (const auto& n : s.notes) std::cout << "  " << n << "\n";
 }
@@ -150,6 +139,7 @@ void add_memory_command(CLI::App& app) {
     std::string scenario;
     bool json = false;
     bool no_flash = false;
+    bool strict = false;
     models::StateLayout layout = models::StateLayout::megatron;
     std::vector<std::string> overrides;
   };
@@ -160,6 +150,8 @@ void add_memory_command(CLI::App& app) {
   cmd->add_flag("--json", opts->json, "print one JSON document instead of tables");
   cmd->add_option("--set", opts->overrides, "override a scenario key: --set parallelism.tp=4")
       ->take_all();
+  cmd->add_flag("--strict", opts->strict,
+                "exit with status 3 when the plan does not fit (a tight plan passes, with a warning)");
   cmd->add_flag("--no-flash-attention", opts->no_flash,
                 "unfused attention: keep the s x s score tensors");
   cmd->add_option(
@@ -181,6 +173,9 @@ void add_memory_command(CLI::App& app) {
       std::cout << to_json(scenario, verdict, options).dump(2) << "\n";
     else
       print_text(scenario, verdict, options);
+    warn_memory(verdict, "memory", scenario.cluster.device.name);
+    if (opts->strict && !verdict.fits())
+      throw AnswerNo("memory --strict: the plan does not fit in memory");
   });
 }
 

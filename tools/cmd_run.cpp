@@ -7,6 +7,7 @@
 
 #include "breakdown_json.hpp"
 #include "commands.hpp"
+#include "memory_verdict.hpp"
 #include "dtsim/models/transformer.hpp"
 #include "dtsim/sim/config/error.hpp"
 #include "dtsim/sim/config/loader.hpp"
@@ -104,6 +105,7 @@ Json to_json(const config::Scenario& s, const training::StepResult& r, const stu
                {"zero", s.plan.zero}, {"sequence_parallel", s.plan.sequence_parallel},
                {"recompute", models::to_string(s.plan.recompute)},
                {"chunk_layers", s.plan.chunk_layers}};
+  j["memory"] = memory_json(r.memory);
   j["step_time_s"] = r.step_time_s;
   j["tokens_per_s"] = r.tokens_per_s;
   j["mfu"] = r.mfu;
@@ -117,6 +119,8 @@ Json to_json(const config::Scenario& s, const training::StepResult& r, const stu
   j["notes"] = s.notes;
   return j;
 }
+
+constexpr double kGiB = 1024.0 * 1024 * 1024;
 
 std::string percent(double part, double whole) { return fmt::format("{:.1f} %", 100 * part / whole); }
 
@@ -167,9 +171,12 @@ void add_cost_rows(TextTable& t, const study::Economics& e) {
         {"cost", fmt::format("not priced: no {} price known", rent_chosen ? "rent" : "purchase")});
 }
 
-void print_economics(const config::Scenario& s, const study::Economics& e) {
+void print_economics(const config::Scenario& s, const training::StepResult& r,
+                     const study::Economics& e) {
   if (s.training.tokens <= 0) return;
   TextTable t({fmt::format("training {} tokens", in_words(s.training.tokens)), "value"}, true);
+  if (!r.memory.fits())
+    t.row({"runnable", "NO: does not fit in memory, figures for a job that cannot start"});
   t.row({"time to train, ideal", duration(e.time_to_train_s)});
   t.row({"time to train, effective", duration(e.effective_time_to_train_s)});
   add_goodput_rows(t, e.goodput);
@@ -198,11 +205,19 @@ void print_text(const config::Scenario& s, const training::StepResult& r,
   std::cout << setup.str() << "\n";
 
   TextTable results({"result", "value"});
-  results.row({"step time", fmt::format("{:.3f} s", r.step_time_s)});
+  results.row({"step time", fmt::format("{:.3f} s{}", r.step_time_s,
+                                        r.memory.fits() ? "" : " (if it fitted)")});
   results.row({"tokens/s", thousands(r.tokens_per_s)});
   results.row({"MFU", fmt::format("{:.1f} %", 100 * r.mfu)});
   results.row({"HFU", fmt::format("{:.1f} %", 100 * r.hfu)});
-  std::cout << results.str() << "\n";
+  const auto& m = r.memory;
+  results.row({"peak memory", fmt::format("{:.1f} / {:.1f} GiB, {}", m.peak_bytes() / kGiB,
+                                             m.capacity_bytes / kGiB,
+                                             m.fits() ? models::to_string(m.fit()) : "DOES NOT FIT")});
+  std::cout << results.str();
+  if (m.fit() != models::MemoryFit::fits)
+    std::cout << wrap_words(memory_verdict_line(m, s.cluster.device.name), 2);
+  std::cout << "\n";
 
   const auto& b = r.breakdown;
   TextTable parts({"where the step time goes (mean over ranks)", "time", "share"});
@@ -217,7 +232,7 @@ void print_text(const config::Scenario& s, const training::StepResult& r,
   add("pipeline transfers (p2p wait)", b.pp_wait_s);
   add("pipeline bubble", b.bubble_s);
   std::cout << parts.str();
-  print_economics(s, e);
+  print_economics(s, r, e);
   if (!s.notes.empty() || !e.assumptions.empty()) {
     std::cout << "\nassumptions\n";
     for (const auto& n : s.notes) std::cout << "  " << n << "\n";
@@ -250,6 +265,7 @@ void add_run_command(CLI::App& app) {
     }
     const auto result = training::simulate_step(scenario);
     const auto economics = study::economics(scenario, result);
+    warn_memory(result.memory, "run", scenario.cluster.device.name);
     if (opts->json)
       std::cout << to_json(scenario, result, economics).dump(2) << "\n";
     else

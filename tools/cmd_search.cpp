@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "commands.hpp"
+#include "exit_status.hpp"
 #include "dtsim/sim/config/loader.hpp"
 #include "dtsim/sim/study/search.hpp"
 #include "dtsim/sim/study/summary.hpp"
@@ -111,6 +112,7 @@ void add_search_command(CLI::App& app) {
     std::vector<std::string> overrides;
     int top = 0, confirm = 0;
     bool json = false;
+    bool strict = false;
   };
   auto o = std::make_shared<Options>();
   auto* cmd = app.add_subcommand("search", "find the fastest parallel plans that fit, and say why the rest lost");
@@ -120,18 +122,28 @@ void add_search_command(CLI::App& app) {
   cmd->add_option("--confirm", o->confirm, "best screened plans to replay in full (default: search.confirm, 8)")
       ->check(CLI::PositiveNumber);
   cmd->add_flag("--json", o->json, "print JSON");
+  cmd->add_flag("--strict", o->strict, "exit with status 3 when no plan fits in memory");
   cmd->callback([o] {
     auto s = config::load_scenario(o->scenario, o->overrides);
     if (o->top > 0) s.search.top = o->top;
     if (o->confirm > 0) s.search.confirm = o->confirm;
     const auto result = study::search(s);
-    if (o->json) return print_json(s, result, s.search.top);
+    auto strict_check = [&] {
+      if (o->strict && result.fitting.empty())
+        throw AnswerNo(fmt::format("search --strict: none of the {} plans fits in memory",
+                                   result.candidates));
+    };
+    if (o->json) {
+      print_json(s, result, s.search.top);
+      return strict_check();
+    }
     std::cout << fmt::format("{}\n  model    {}\n  cluster  {} x {}\n  batch    {} x {} tokens\n\n", s.name,
                              s.model.name, s.cluster.accelerators, s.cluster.device.name,
                              s.training.global_batch, s.training.seq_len);
     if (result.fitting.empty()) std::cout << "no plan fits in memory\n";
     else print_best(result, s.search.top);
     print_losers(result);
+    strict_check();
   });
 }
 

@@ -1,4 +1,5 @@
-// dtsim sweep SCENARIO [--set KEY=V1,V2,...]... [--threads N] [--shard K/N] [--jsonl]
+// dtsim sweep SCENARIO [--set KEY=V1,V2,...]... [--threads N] [--shard K/N] [--jsonl] [--strict]
+// Exit status 3 when every point failed (or, with --strict, when none both ran and fits).
 // Every point of the sweep as a CSV row (or a JSON line) on stdout, in index order.
 #include <fmt/format.h>
 
@@ -7,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "commands.hpp"
+#include "exit_status.hpp"
 #include "dtsim/sim/config/error.hpp"
 #include "dtsim/sim/study/sweep.hpp"
 #include "progress_bar.hpp"
@@ -78,6 +80,7 @@ struct Options {
   int threads = 0;
   std::string shard = "1/1";
   bool jsonl = false;
+  bool strict = false;
 };
 
 void run(const Options& o) {
@@ -93,12 +96,13 @@ void run(const Options& o) {
   std::cerr << fmt::format("dtsim sweep: {} points{}\n", sweep.size(), shard_part);
   if (!o.jsonl) std::cout << csv_header(sweep) << std::flush;
   ProgressBar progress(indices.size(), "points");
-  std::size_t failed = 0;
+  std::size_t failed = 0, unfit = 0;
   study::SweepRun run;
   run.threads = o.threads;
   run.on_progress = [&](std::size_t done, std::size_t) { progress.update(done); };
   run.on_outcome = [&](const study::PointOutcome& outcome) {
     failed += outcome.summary ? 0 : 1;
+    unfit += outcome.summary && !outcome.summary->step.memory.fits();
     std::cout << (o.jsonl ? jsonl_row(sweep, outcome) : csv_row(outcome)) << std::flush;
   };
   study::run_sweep(sweep, indices, run);
@@ -107,6 +111,16 @@ void run(const Options& o) {
     std::cerr << fmt::format(
         "dtsim sweep: {} of {} points failed; the error column of their rows says why\n", failed,
         indices.size());
+  if (unfit > 0)
+    std::cerr << fmt::format(
+        "dtsim sweep: {} of {} points do not fit in memory; their rows are marked in the memory "
+        "column, and their times are for jobs that cannot start\n",
+        unfit, indices.size());
+  if (!indices.empty() && failed == indices.size())
+    throw AnswerNo(fmt::format("sweep: every one of the {} points failed", failed));
+  if (o.strict && !indices.empty() && failed + unfit == indices.size())
+    throw AnswerNo(fmt::format("sweep --strict: none of the {} points both ran and fit in memory",
+                               indices.size()));
 }
 
 }  // namespace
@@ -128,6 +142,9 @@ void add_sweep_command(CLI::App& app) {
       "--shard", o->shard,
       "run only shard K of N: the points whose index % N == K-1 (join with dtsim merge)");
   cmd->add_flag("--jsonl", o->jsonl, "one JSON object per line instead of CSV");
+  cmd->add_flag("--strict", o->strict,
+                "exit with status 3 when no point both ran and fits in memory (without it, only "
+                "when every point failed)");
   cmd->callback([o] { run(*o); });
 }
 

@@ -1,10 +1,12 @@
 // dtsim: a discrete-event simulator of distributed training clusters.
-// Exit status: 0 success, 2 bad input (with FILE:LINE:COL: error: ... on stderr), 1 internal error.
+// Exit status: 0 success, 2 bad input (with FILE:LINE:COL: error: ... on stderr), 1 internal error,
+// 3 a --strict answer of no (exit_status.hpp).
 #include <fmt/format.h>
 
 #include <iostream>
 
 #include "commands.hpp"
+#include "exit_status.hpp"
 #include "dtsim/sim/config/error.hpp"
 
 int main(int argc, char** argv) {
@@ -31,6 +33,9 @@ int main(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     app.exit(e);
     return 2;
+  } catch (const dtsim::tools::AnswerNo& e) {
+    std::cerr << "dtsim: " << e.what() << '\n';
+    return dtsim::tools::kExitAnswerNo;
   } catch (const dtsim::config::ConfigError& e) {
     std::cerr << e.what() << '\n';
     return 2;

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <sstream>
 
 namespace dtsim::tools {
 
@@ -29,6 +30,20 @@ std::string TextTable::str(int indent) const {
   if (!header_.empty()) emit(header_);
   for (const auto& r : rows_) emit(r);
   return out;
+}
+
+std::string wrap_words(const std::string& text, std::size_t indent) {
+  std::istringstream words(text);
+  std::string out, line, word;
+  const std::string pad(indent, ' ');
+  while (words >> word) {
+    if (!line.empty() && pad.size() + line.size() + 1 + word.size() > kTextWidth) {
+      out += pad + line + "\n";
+      line.clear();
+    }
+    line += (line.empty() ? "" : " ") + word;
+  }
+  return line.empty() ? out : out + pad + line + "\n";
 }
 
 std::string thousands(double value) {

@@ -23,6 +23,12 @@ class TextTable {
 // "1,234,567"
 std::string thousands(double value);
 
+// A terminal's width: every line of human output stays within it.
+inline constexpr std::size_t kTextWidth = 100;
+
+// The words of `text` in lines of at most kTextWidth columns, each indented by `indent`.
+std::string wrap_words(const std::string& text, std::size_t indent);
+
 // "300 billion", "15.6 trillion": large counts in words.
 std::string in_words(double count);
 

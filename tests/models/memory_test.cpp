@@ -155,6 +155,30 @@ TEST_CASE("a plan that does not fit names its fullest stage and the shortfall",
   for (const auto& b : v.stages) CHECK(b.total_bytes() <= v.stages[0].total_bytes());
 }
 
+TEST_CASE("a plan with less headroom than max(3 % of capacity, 2 GiB) is tight, not fits",
+          "[models][memory]") {
+  const auto m = zoo_model("gpt3-175b");
+  const auto t = training(64, 2048);
+  const auto p = plan(m, 8, 8, 1, 1);
+  const double peak = models::check_memory(m, t, p, 80 * kGiB).peak_bytes();
+  auto at_capacity = [&](double capacity) { return models::check_memory(m, t, p, capacity); };
+  // 80 GiB: 3 % is 2.4 GiB, above the 2 GiB floor; 24 GiB: 3 % is 0.72 GiB, so the floor holds.
+  CHECK(at_capacity(80 * kGiB).tight_margin_bytes() == Approx(0.03 * 80 * kGiB));
+  CHECK(at_capacity(24 * kGiB).tight_margin_bytes() == Approx(2 * kGiB));
+  // 1 GiB of headroom is under any margin (the floor is 2 GiB).
+  CHECK(at_capacity(peak + 1 * kGiB).fit() == models::MemoryFit::tight);
+  // Capacity c with headroom 5 % of c + 2 GiB clears both 3 % of c and 2 GiB:
+  // c - peak = 0.05 c + 2 GiB, so c = (peak + 2 GiB) / 0.95.
+  const auto roomy = at_capacity((peak + 2 * kGiB) / 0.95);
+  CHECK(roomy.fit() == models::MemoryFit::fits);
+  CHECK_FALSE(roomy.tight());
+  // Exactly full still fits (tight); one byte short does not.
+  CHECK(at_capacity(peak).fit() == models::MemoryFit::tight);
+  CHECK(at_capacity(peak).fits());
+  CHECK(at_capacity(peak - 1).fit() == models::MemoryFit::does_not_fit);
+  CHECK(models::to_string(models::MemoryFit::does_not_fit) == "does not fit");
+}
+
 TEST_CASE("temporary buffers: ZeRO-3 gathers two layers, full recompute rebuilds one",
           "[models][memory]") {
   const auto m = zoo_model("llama2-7b");
