@@ -34,8 +34,9 @@ TEST_CASE("validate: dp 0 on a TPU case is an error at the degree, not a divisio
   // Line 8 is "  parallel: {tp: 1, dp: 0}": the 0 is its 25th character.
   const auto o = dtsim_cli("validate " + kRepro + "validate-tpu-dp0-division-by-zero.yaml", true);
   CHECK(o.status == 2);
-  CHECK(has(o.out, "validate-tpu-dp0-division-by-zero.yaml:8:25: error: cases[0].parallel.dp: "
-                   "expected an integer from 1 to"));
+  CHECK(has(o.out,
+            "validate-tpu-dp0-division-by-zero.yaml:8:25: error: cases[0].parallel.dp: "
+            "expected an integer from 1 to"));
 }
 
 TEST_CASE("validate: a word for the accelerator count is an error, not an internal error",
@@ -44,22 +45,25 @@ TEST_CASE("validate: a word for the accelerator count is an error, not an intern
   const auto o =
       dtsim_cli("validate " + kRepro + "validate-internal-error-accelerators-string.yaml", true);
   CHECK(o.status == 2);
-  CHECK(has(o.out, "accelerators-string.yaml:5:17: error: cases[0].accelerators: expected an "
-                   "integer, found 'eight'"));
+  CHECK(has(o.out,
+            "accelerators-string.yaml:5:17: error: cases[0].accelerators: expected an "
+            "integer, found 'eight'"));
 }
 
 TEST_CASE("validate: a list for a parallel degree is an error at the list", "[cli][input]") {
   // Line 7 is "  parallel: {tp: [1]}": the list opens at column 18.
   const auto o = dtsim_cli("validate " + kRepro + "validate-internal-error-list-degree.yaml", true);
   CHECK(o.status == 2);
-  CHECK(has(o.out, "list-degree.yaml:7:18: error: cases[0].parallel.tp: expected a single "
-                   "value, found a list"));
+  CHECK(has(o.out,
+            "list-degree.yaml:7:18: error: cases[0].parallel.tp: expected a single "
+            "value, found a list"));
 }
 
 TEST_CASE("a byte that is not UTF-8 is an error at the byte, with its value", "[cli][input]") {
   // Line 1 is 'name: "bad \xE9 byte"': 0xE9 (Latin-1 'e' acute) is the 12th byte, and an
   // ASCII space follows it where UTF-8 needs a continuation byte.
-  const auto o = dtsim_cli("run " + kRepro + "run-json-invalid-utf8-internal-error.yaml --json", true);
+  const auto o =
+      dtsim_cli("run " + kRepro + "run-json-invalid-utf8-internal-error.yaml --json", true);
   CHECK(o.status == 2);
   CHECK(has(o.out, "invalid-utf8-internal-error.yaml:1:12: error: (document): expected UTF-8"));
   CHECK(has(o.out, "0xE9"));
@@ -86,7 +90,8 @@ TEST_CASE("a megabyte system name: no slow suggestion, and the message quotes 60
   const auto o = dtsim_cli("memory " + path, true);
   CHECK(o.status == 2);
   // "cluster: {system: " is 18 characters: the name starts at column 19 of line 4.
-  CHECK(has(o.out, "long_name.yaml:4:19: error: cluster.system: expected a system from the catalog"));
+  CHECK(
+      has(o.out, "long_name.yaml:4:19: error: cluster.system: expected a system from the catalog"));
   CHECK(has(o.out, "'" + std::string(60, 'z') + "...' (1000000 bytes long)"));
   CHECK(o.out.size() < 400);
 }
@@ -120,7 +125,8 @@ TEST_CASE("an empty --set value is an error, not a silent null", "[cli][input]")
   const auto o = dtsim_cli("run " + path + " --set parallelism.tp=", true);
   CHECK(o.status == 2);
   // "parallelism.tp=" is 15 characters: the missing value would be the 16th.
-  CHECK(has(o.out, "--set 'parallelism.tp=':1:16: error: parallelism.tp: expected a value after '='"));
+  CHECK(has(o.out,
+            "--set 'parallelism.tp=':1:16: error: parallelism.tp: expected a value after '='"));
 }
 
 TEST_CASE("a variant's error points at the variant's line in the file", "[cli][input]") {
@@ -133,8 +139,9 @@ TEST_CASE("a variant's error points at the variant's line in the file", "[cli][i
                              "variants:\n  - {name: TP3, set: {parallelism.tp: 3}}\n");
   const auto o = dtsim_cli("compare " + path, true);
   CHECK(o.status == 2);
-  CHECK(has(o.out, "variant_line.yaml:6:39: error: parallelism.tp: in variant 'TP3': expected "
-                   "tp*pp*cp to divide the cluster's 8 accelerators"));
+  CHECK(has(o.out,
+            "variant_line.yaml:6:39: error: parallelism.tp: in variant 'TP3': expected "
+            "tp*pp*cp to divide the cluster's 8 accelerators"));
 }
 
 TEST_CASE("compare --set wins over a variant's own set for the same key", "[cli][input]") {
@@ -156,9 +163,11 @@ TEST_CASE("tensor parallelism across nodes and a sequence past the context are w
                              "parallelism: {tp: 4}\ncluster: {system: dgx-h100, nodes: 2}\n");
   const auto o = dtsim_cli("memory " + path + " --set parallelism.tp=16", true);
   CHECK(o.status == 0);
-  CHECK(has(o.out, "--set 'parallelism.tp=16':1:16: warning: parallelism.tp: tp = 16 spans more "
-                   "than one dgx-h100 node of 8 accelerators"));
+  CHECK(has(o.out,
+            "--set 'parallelism.tp=16':1:16: warning: parallelism.tp: tp = 16 spans more "
+            "than one dgx-h100 node of 8 accelerators"));
   // "training: {global_batch: 16, seq_len: " is 38 characters: 4096 starts at column 39.
-  CHECK(has(o.out, "warnings.yaml:2:39: warning: training.seq_len: seq_len = 4096 is above the "
-                   "model's context length of 2048"));
+  CHECK(has(o.out,
+            "warnings.yaml:2:39: warning: training.seq_len: seq_len = 4096 is above the "
+            "model's context length of 2048"));
 }

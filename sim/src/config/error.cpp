@@ -27,7 +27,6 @@ Utf8Lead utf8_lead(unsigned char b) {
   return {0, 0, 0};
 }
 
-
 }  // namespace
 
 std::optional<std::size_t> first_invalid_utf8(std::string_view text) {
@@ -75,7 +74,9 @@ std::string abbreviated(std::string_view text, std::string_view mark) {
 
 }  // namespace
 
-std::string quoted_input(std::string_view text) { return abbreviated(text, "'"); }
+std::string quoted_input(std::string_view text) {
+  return abbreviated(text, "'");
+}
 
 ConfigError::ConfigError(SourcePos pos, std::string key_path, std::string message)
     : std::runtime_error(fmt::format("{}:{}:{}: error: {}: {}", pos.file, pos.line, pos.column,

@@ -46,8 +46,9 @@ void check_degrees(const PlanInput& in, Scenario& s) {
   } else {
     const int model_parallel = p.tp * p.pp * p.cp;
     if (n % model_parallel != 0)
-      culprit(in, n, {p.tp, p.pp, p.cp}).fail(fmt::format("expected tp*pp*cp to divide {}, found {}*{}*{} = {}", cluster,
-                               p.tp, p.pp, p.cp, model_parallel));
+      culprit(in, n, {p.tp, p.pp, p.cp})
+          .fail(fmt::format("expected tp*pp*cp to divide {}, found {}*{}*{} = {}", cluster, p.tp,
+                            p.pp, p.cp, model_parallel));
     p.dp = n / model_parallel;
     notes.push_back(fmt::format("parallelism.dp = {} (accelerators / (tp*pp*cp))", p.dp));
   }

@@ -5,12 +5,12 @@
 #include <fmt/ranges.h>
 
 #include "catalog_reader.hpp"
-#include "scenario_document.hpp"
 #include "dtsim/sim/config/loader.hpp"
+#include "dtsim/sim/config/suggest.hpp"
 #include "model_reader.hpp"
 #include "plan_check.hpp"
+#include "scenario_document.hpp"
 #include "study_reader.hpp"
-#include "dtsim/sim/config/suggest.hpp"
 
 namespace dtsim::config {
 namespace {

@@ -55,7 +55,8 @@ void apply_variant(Document& doc, const Node& set, const std::vector<std::string
     for (const auto& [variant_key, value] : entries.entries())
       if (replaces(key, variant_key) || replaces(variant_key, key))
         notes.push_back(fmt::format("--set {} overrides variant {}'s {}: {}", quoted_input(o),
-                                    quoted_input(name), variant_key, quoted_input(yaml_text(value))));
+                                    quoted_input(name), variant_key,
+                                    quoted_input(yaml_text(value))));
   }
 }
 
@@ -80,7 +81,8 @@ Scenario load_variant(const std::string& path, const std::vector<std::string>& o
     s.notes.insert(s.notes.begin(), notes.begin(), notes.end());
     return s;
   } catch (const ConfigError& e) {
-    throw ConfigError(e.pos(), e.key_path(), "in variant " + quoted_input(variant.name) + ": " + e.message());
+    throw ConfigError(e.pos(), e.key_path(),
+                      "in variant " + quoted_input(variant.name) + ": " + e.message());
   }
 }
 
@@ -128,7 +130,8 @@ std::vector<Variant> read_variants(const Node& n) {
     Variant v;
     const Node name = m.require("name", "the variant's name");
     v.name = as_string(name);
-    if (!names.insert(v.name).second) name.fail("expected a name no other variant has, found " + quoted_input(v.name) + " twice");
+    if (!names.insert(v.name).second)
+      name.fail("expected a name no other variant has, found " + quoted_input(v.name) + " twice");
     if (auto set = m.get("set")) {
       MapReader overrides(*set);
       for (const auto& [key, value] : overrides.entries()) {

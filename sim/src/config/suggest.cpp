@@ -48,7 +48,8 @@ std::optional<std::string> closest(std::string_view wrong, const std::vector<std
   std::size_t best_prefix = 0;
   for (const auto& name : names) {
     // The distance is at least the difference in length: no need to compute it.
-    const auto length_gap = std::abs(static_cast<long>(name.size()) - static_cast<long>(wrong.size()));
+    const auto length_gap =
+        std::abs(static_cast<long>(name.size()) - static_cast<long>(wrong.size()));
     if (length_gap > limit) continue;
     const int dist = edit_distance(wrong, name);
     const std::size_t prefix = common_prefix(wrong, name);

@@ -126,8 +126,10 @@ YAML::Node assemble(const CaseNodes& c, const topology::Catalog& catalog, std::v
     root["cluster"]["slices"] = slices;
     par["dp"] = dp;
     if (c.zero >= 1) par["zero_shard"] = dp / slices;
-    notes.push_back(fmt::format("tpu: dp = {} read as {} slices over DCN; dp = {} with ZeRO-{} over the {} "
-                                "ranks of each slice", slices, slices, dp, c.zero, dp / slices));
+    notes.push_back(
+        fmt::format("tpu: dp = {} read as {} slices over DCN; dp = {} with ZeRO-{} over the {} "
+                    "ranks of each slice",
+                    slices, slices, dp, c.zero, dp / slices));
     // XLA overlaps tensor-parallel collectives with independent matmuls on TPUs (async
     // collective fusion; the LIBTPU flags of MaxText's published v5e runs turn it on).
     if (c.tp > 1) {
@@ -138,8 +140,9 @@ YAML::Node assemble(const CaseNodes& c, const topology::Catalog& catalog, std::v
     // their per-device batches together, in one pass.
     if (c.micro && c.tp * c.cp > 1) {
       par["micro_batch"] = *c.micro * c.tp * c.cp;
-      notes.push_back(fmt::format("tpu: micro-batch {} per device x tp x cp = {} sequences per pass",
-                                  *c.micro, *c.micro * c.tp * c.cp));
+      notes.push_back(
+          fmt::format("tpu: micro-batch {} per device x tp x cp = {} sequences per pass", *c.micro,
+                      *c.micro * c.tp * c.cp));
     }
   }
   return root;

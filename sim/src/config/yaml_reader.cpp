@@ -5,8 +5,8 @@
 
 #include <algorithm>
 #include <charconv>
-#include <filesystem>
 #include <cmath>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -20,8 +20,8 @@ SourcePos text_pos(std::string_view text, std::size_t offset, const Origin& orig
   const auto before = text.substr(0, offset);
   const auto line = static_cast<int>(std::count(before.begin(), before.end(), '\n'));
   const auto line_start = before.rfind('\n');
-  const auto col = static_cast<int>(line_start == std::string_view::npos ? offset
-                                                                         : offset - line_start - 1);
+  const auto col =
+      static_cast<int>(line_start == std::string_view::npos ? offset : offset - line_start - 1);
   return {origin.file, origin.line_offset + line + 1,
           (line == 0 ? origin.column_offset : 0) + col + 1};
 }
@@ -63,7 +63,8 @@ YAML::Node parse_yaml(std::string_view text, const Origin& origin) {
     if (const auto tab = indentation_tab(text, e.mark.line))
       throw ConfigError(text_pos(text, *tab, origin), "",
                         "expected spaces in indentation, found a tab character: YAML indents "
-                        "with spaces only (yaml-cpp says: " + e.msg + ")");
+                        "with spaces only (yaml-cpp says: " +
+                            e.msg + ")");
     const int line = origin.line_offset + e.mark.line + 1;
     const int col = (e.mark.line == 0 ? origin.column_offset : 0) + e.mark.column + 1;
     throw ConfigError({origin.file, line, col}, "",
@@ -280,8 +281,9 @@ Node MapReader::require(std::string_view key, std::string_view what) {
     const auto& name = entries_[i].first;
     if (std::find(known_.begin(), known_.end(), name) == known_.end() &&
         closest(name, {std::string(key)}))
-      throw ConfigError(key_pos_[i].second, entries_[i].second.path(),
-                        "unknown key " + quoted_input(name) + ", did you mean '" + std::string(key) + "'?");
+      throw ConfigError(
+          key_pos_[i].second, entries_[i].second.path(),
+          "unknown key " + quoted_input(name) + ", did you mean '" + std::string(key) + "'?");
   }
   throw ConfigError(map_.pos(), path,
                     "expected a key '" + std::string(key) + "' with " + std::string(what) +

@@ -56,9 +56,9 @@ TEST_CASE("--set wins over the variant's own value and says so", "[config][varia
 TEST_CASE("an error in a variant names it and points at its line", "[config][variants]") {
   // tp 5 does not divide the node's 8 GPUs. Line 6, "  - {name: TP5, set: {parallelism.tp: "
   // is 38 characters: the 5 is at column 39.
-  const auto path = test::write_temp(
-      "variant_error.yaml", kScenario.substr(0, kScenario.find("variants:")) +
-                                "variants:\n  - {name: TP5, set: {parallelism.tp: 5}}\n");
+  const auto path = test::write_temp("variant_error.yaml",
+                                     kScenario.substr(0, kScenario.find("variants:")) +
+                                         "variants:\n  - {name: TP5, set: {parallelism.tp: 5}}\n");
   const auto base = config::load_scenario(path);
   try {
     config::load_variant(path, {}, base.variants[0]);
