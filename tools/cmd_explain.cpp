@@ -142,7 +142,8 @@ void add_explain_command(CLI::App& app) {
   cmd->callback([o] {
     auto scenario = config::load_scenario(o->scenario, o->overrides);
     if (!o->variant.empty())
-      scenario = load_variant(o->scenario, o->overrides, find_variant(o->scenario, scenario, o->variant));
+      scenario = config::load_variant(o->scenario, o->overrides,
+                                      find_variant(o->scenario, scenario, o->variant));
     study::ExplainOptions options;
     options.confirm = o->confirm;
     options.search = !o->no_search;

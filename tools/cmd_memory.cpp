@@ -164,6 +164,7 @@ void add_memory_command(CLI::App& app) {
           {"pure-bf16", models::StateLayout::pure_bf16}}));
   cmd->callback([opts] {
     const auto scenario = config::load_scenario(opts->scenario, opts->overrides);
+    for (const auto& warning : scenario.warnings) std::cerr << warning << "\n";
     auto options = training::memory_options(scenario.cluster.device,
                                             scenario.execution.flash_attention && !opts->no_flash);
     options.layout = opts->layout;

@@ -258,6 +258,7 @@ void add_run_command(CLI::App& app) {
   cmd->add_option("--trace", opts->trace, "write the step as a Chrome trace (open it in Perfetto)");
   cmd->callback([opts] {
     const auto scenario = config::load_scenario(opts->scenario, opts->overrides);
+    for (const auto& warning : scenario.warnings) std::cerr << warning << "\n";
     if (!opts->trace.empty()) {
       std::ofstream out(opts->trace);
       if (!out) throw config::ConfigError({"command line", 1, 1}, "--trace", "expected a writable file, found '" + opts->trace + "'");

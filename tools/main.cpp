@@ -2,12 +2,33 @@
 // Exit status: 0 success, 2 bad input (with FILE:LINE:COL: error: ... on stderr), 1 internal error,
 // 3 a --strict answer of no (exit_status.hpp).
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <iostream>
 
 #include "commands.hpp"
 #include "exit_status.hpp"
 #include "dtsim/sim/config/error.hpp"
+#include "dtsim/sim/config/suggest.hpp"
+
+namespace {
+
+// CLI11 answers a misspelt command with "The following arguments were not expected"; name the
+// command the user likely meant instead. Returns false (after printing) for an unknown one.
+bool known_command(const CLI::App& app, int argc, char** argv) {
+  if (argc < 2 || argv[1][0] == '-') return true;
+  std::vector<std::string> names;
+  for (const auto* sub : app.get_subcommands([](const CLI::App*) { return true; })) {
+    if (sub->get_name() == argv[1]) return true;
+    names.push_back(sub->get_name());
+  }
+  std::cerr << fmt::format("dtsim: error: unknown command {}{} (commands: {})\n",
+                           dtsim::config::quoted_input(argv[1]),
+                           dtsim::config::did_you_mean(argv[1], names), fmt::join(names, ", "));
+  return false;
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   CLI::App app{"dtsim: predicts how fast a large model trains on a cluster, and why"};
@@ -26,6 +47,7 @@ int main(int argc, char** argv) {
   dtsim::tools::add_search_command(app);
   dtsim::tools::add_explain_command(app);
   dtsim::tools::add_report_command(app);
+  if (!known_command(app, argc, argv)) return 2;
   try {
     app.parse(argc, argv);
   } catch (const CLI::Success& e) {

@@ -6,22 +6,10 @@
 #include <algorithm>
 #include <cmath>
 
-#include "dtsim/sim/config/error.hpp"
 #include "dtsim/sim/config/loader.hpp"
 #include "dtsim/sim/study/search.hpp"
 
 namespace dtsim::tools {
-
-config::Scenario load_variant(const std::string& path, std::vector<std::string> overrides, const config::Variant& v) {
-  overrides.insert(overrides.end(), v.overrides.begin(), v.overrides.end());
-  try {
-    auto s = config::load_scenario(path, overrides);
-    s.name = v.name;
-    return s;
-  } catch (const config::ConfigError& e) {
-    throw config::ConfigError(e.pos(), e.key_path(), "in variant '" + v.name + "': " + e.message());
-  }
-}
 
 const config::Variant& find_variant(const std::string& path, const config::Scenario& base, const std::string& name) {
   std::string names;
@@ -59,7 +47,7 @@ Side run_side(config::Scenario s, bool search) {
 std::vector<Side> run_sides(const std::string& path, const std::vector<std::string>& overrides,
                             const config::Scenario& base, bool search) {
   std::vector<config::Scenario> scenarios;
-  for (const auto& v : base.variants) scenarios.push_back(load_variant(path, overrides, v));
+  for (const auto& v : base.variants) scenarios.push_back(config::load_variant(path, overrides, v));
   std::vector<Side> sides(scenarios.size());
   tbb::parallel_for(std::size_t{0}, scenarios.size(),
                     [&](std::size_t i) { sides[i] = run_side(scenarios[i], search); });

@@ -16,10 +16,6 @@ struct Side {
   std::string chosen;  // how the plan was chosen
 };
 
-// The variant `v` of the scenario file at `path`: the file, then `overrides`, then its own.
-config::Scenario load_variant(const std::string& path, std::vector<std::string> overrides,
-                              const config::Variant& v);
-
 // The variant of `base` (loaded from `path`) called `name`; std::invalid_argument naming the
 // file's variants if it has none of that name.
 const config::Variant& find_variant(const std::string& path, const config::Scenario& base, const std::string& name);

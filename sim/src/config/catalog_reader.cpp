@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <charconv>
 
-#include "suggest.hpp"
+#include "dtsim/sim/config/suggest.hpp"
 
 namespace dtsim::config {
 namespace {

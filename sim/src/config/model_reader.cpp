@@ -1,6 +1,6 @@
 #include "model_reader.hpp"
 
-#include "suggest.hpp"
+#include "dtsim/sim/config/suggest.hpp"
 
 namespace dtsim::config {
 namespace {
@@ -139,8 +139,8 @@ models::ModelSpec resolve_model(const Node& n, const models::ModelZoo& zoo) {
   const std::string id = n.scalar();
   if (const auto* spec = zoo.find(id)) return *spec;
   n.fail(
-      "expected a model from the zoo (see `dtsim model --list`) or an inline definition, found '" +
-      id + "'" + did_you_mean(id, zoo.names()));
+      "expected a model from the zoo (see `dtsim model --list`) or an inline definition, found " +
+      quoted_input(id) + did_you_mean(id, zoo.names()));
 }
 
 }  // namespace dtsim::config

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include <array>
 #include <numeric>
 
 namespace dtsim::config {
@@ -16,6 +17,15 @@ T with_default(const std::optional<T>& given, T fallback, const std::string& key
   if (given) return *given;
   notes.push_back(fmt::format("parallelism.{} = {} ({})", key, fallback, why));
   return fallback;
+}
+
+// The degree to point at when tp*pp*cp does not divide `n`: the first given one that does not
+// divide it alone (a variant's or --set's value, at its own line), else the mapping.
+const Node& culprit(const PlanInput& in, int n, const std::array<int, 3>& tp_pp_cp) {
+  const char* keys[] = {"tp", "pp", "cp"};
+  for (std::size_t i = 0; i < tp_pp_cp.size(); ++i)
+    if (n % tp_pp_cp[i] != 0) return in.at(keys[i]);
+  return in.node;
 }
 
 void check_degrees(const PlanInput& in, Scenario& s) {
@@ -36,8 +46,9 @@ void check_degrees(const PlanInput& in, Scenario& s) {
   } else {
     const int model_parallel = p.tp * p.pp * p.cp;
     if (n % model_parallel != 0)
-      in.node.fail(fmt::format("expected tp*pp*cp to divide {}, found {}*{}*{} = {}", cluster,
-                               p.tp, p.pp, p.cp, model_parallel));
+      culprit(in, n, {p.tp, p.pp, p.cp})
+          .fail(fmt::format("expected tp*pp*cp to divide {}, found {}*{}*{} = {}", cluster, p.tp,
+                            p.pp, p.cp, model_parallel));
     p.dp = n / model_parallel;
     notes.push_back(fmt::format("parallelism.dp = {} (accelerators / (tp*pp*cp))", p.dp));
   }
@@ -113,7 +124,30 @@ void check_batch(const PlanInput& in, Scenario& s) {
         s.training.global_batch, p.micro_batch, p.dp, per_step));
 }
 
+// Narayanan et al., "Efficient Large-Scale Language Model Training on GPU Clusters Using
+// Megatron-LM" (SC'21, arXiv:2104.04473), takeaway 1: tensor parallelism up to the GPUs of one
+// server, because its all-reduces (several per layer) are slow over the inter-server network.
+// A torus slice is one scale-up domain, so TPUs are exempt.
+void warn_tp_across_nodes(const PlanInput& in, Scenario& s) {
+  const auto& system = s.cluster.system;
+  const int per_node = system.accelerators_per_node;
+  if (system.scale_up.kind == topology::ScaleUpKind::torus || s.plan.tp <= per_node) return;
+  warn(in.at("tp"),
+       fmt::format("tp = {} spans more than one {} node of {} accelerators: its collectives, "
+                   "several per layer, cross the scale-out network (Megatron-LM keeps tp within "
+                   "a node)",
+                   s.plan.tp, system.id, per_node),
+       s);
+}
+
 }  // namespace
+
+void warn(const Node& at, const std::string& message, Scenario& s) {
+  const SourcePos pos = at.pos();
+  s.warnings.push_back(fmt::format("{}:{}:{}: warning: {}: {}", pos.file, pos.line, pos.column,
+                                   at.path().empty() ? "(document)" : at.path(), message));
+  s.notes.push_back("warning: " + message);
+}
 
 void check_plan(const PlanInput& in, Scenario& s) {
   check_degrees(in, s);
@@ -135,6 +169,7 @@ void check_plan(const PlanInput& in, Scenario& s) {
                                   "as Megatron-LM and NeMo run)", p.sequence_parallel));
   p.recompute = in.recompute.value_or(models::Recompute::none);
   if (!in.recompute) s.notes.push_back("parallelism.recompute = none (default)");
+  warn_tp_across_nodes(in, s);
 }
 
 }  // namespace dtsim::config

@@ -33,4 +33,8 @@ struct PlanInput {
 // a global batch that micro_batch*dp does not divide.
 void check_plan(const PlanInput& in, Scenario& scenario);
 
+// A doubtful but possible choice at `at`: added to scenario.warnings as
+// "FILE:LINE:COL: warning: key: message" and to scenario.notes as "warning: message".
+void warn(const Node& at, const std::string& message, Scenario& scenario);
+
 }  // namespace dtsim::config

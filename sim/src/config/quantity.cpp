@@ -10,6 +10,8 @@
 #include <span>
 #include <vector>
 
+#include "dtsim/sim/config/error.hpp"
+
 namespace dtsim::config {
 namespace {
 
@@ -119,7 +121,7 @@ std::optional<double> parse_quantity(std::string_view text, Dimension d, std::st
   for (const auto& u : units)
     if (u.unit == unit) return number * u.scale;
   *why = units.empty() ? std::string("a count takes no unit")
-                       : fmt::format("'{}' is not one of {}", unit, unit_list(d));
+                       : fmt::format("{} is not one of {}", quoted_input(unit), unit_list(d));
   return std::nullopt;
 }
 

@@ -5,12 +5,12 @@
 #include <fmt/ranges.h>
 
 #include "catalog_reader.hpp"
-#include "scenario_document.hpp"
 #include "dtsim/sim/config/loader.hpp"
+#include "dtsim/sim/config/suggest.hpp"
 #include "model_reader.hpp"
 #include "plan_check.hpp"
+#include "scenario_document.hpp"
 #include "study_reader.hpp"
-#include "suggest.hpp"
 
 namespace dtsim::config {
 namespace {
@@ -152,8 +152,8 @@ void read_cluster(const Node& n, const topology::Catalog& catalog, ClusterSpec& 
     const std::string id = system.scalar();
     const auto* spec = catalog.find_system(id);
     if (!spec)
-      system.fail("expected a system from the catalog (see `dtsim catalog systems`), found '" + id +
-                  "'" + did_you_mean(id, catalog.system_names()));
+      system.fail("expected a system from the catalog (see `dtsim catalog systems`), found " +
+                  quoted_input(id) + did_you_mean(id, catalog.system_names()));
     c.system = *spec;
   }
   c.device = *catalog.find_device(c.system.device);
@@ -179,6 +179,19 @@ void check_precision(const Node& training, const Scenario& s) {
         .fail(fmt::format("expected a precision the {} computes in, found {}: the catalog has no "
                           "{} peak for it", s.cluster.device.name, models::to_string(precision),
                           models::to_string(precision)));
+}
+
+// Longer sequences than the model's context (its zoo entry's seq_len, the length it was
+// trained at) are a context extension: possible, but worth a word.
+void warn_seq_len(const Node& training, Scenario& s) {
+  MapReader m(training);
+  const auto given = m.get("seq_len");
+  if (!given || s.training.seq_len <= s.model.seq_len) return;
+  warn(*given,
+       fmt::format("seq_len = {} is above the model's context length of {} ({}'s seq_len): a "
+                   "context extension, not how the model was trained",
+                   s.training.seq_len, s.model.seq_len, s.model.name),
+       s);
 }
 
 }  // namespace
@@ -214,6 +227,7 @@ Scenario scenario_from(const Document& doc, const std::string& path) {
   m.finish();
   check_precision(training, s);
   check_plan(plan, s);
+  warn_seq_len(training, s);
   return s;
 }
 

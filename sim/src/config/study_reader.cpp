@@ -4,6 +4,9 @@
 
 #include <set>
 
+#include "dtsim/sim/config/loader.hpp"
+#include "scenario_document.hpp"
+
 namespace dtsim::config {
 namespace {
 
@@ -22,7 +25,66 @@ std::vector<std::string> axis_values(const Node& n) {
   return values;
 }
 
+// The `set:` mapping of the variant named `name` in `doc`, or nullopt if it sets nothing.
+std::optional<Node> variant_set(const Document& doc, const std::string& name) {
+  MapReader top(doc.root());
+  const auto variants = top.get("variants");
+  if (!variants) return std::nullopt;
+  for (const auto& e : variants->list()) {
+    MapReader m(e);
+    if (as_string(m.require("name", "the variant's name")) == name) return m.get("set");
+  }
+  return std::nullopt;
+}
+
+// Whether setting `outer` replaces what setting `inner` put in place: the same key, or a
+// mapping that holds it ("cluster" holds "cluster.system").
+bool replaces(const std::string& outer, const std::string& inner) {
+  return inner == outer || inner.starts_with(outer + ".");
+}
+
+// The variant's `set:` applied to `doc`, then the command line's overrides, which win; a note
+// for each variant key a command-line one replaced.
+void apply_variant(Document& doc, const Node& set, const std::vector<std::string>& overrides,
+                   const std::string& name, std::vector<std::string>& notes) {
+  MapReader entries(set);
+  for (const auto& [key, value] : entries.entries()) doc.put(key, value);
+  for (const auto& o : overrides) {
+    doc.apply_override(o);
+    const std::string key = o.substr(0, o.find('='));
+    for (const auto& [variant_key, value] : entries.entries())
+      if (replaces(key, variant_key) || replaces(variant_key, key))
+        notes.push_back(fmt::format("--set {} overrides variant {}'s {}: {}", quoted_input(o),
+                                    quoted_input(name), variant_key,
+                                    quoted_input(yaml_text(value))));
+  }
+}
+
 }  // namespace
+
+Scenario load_variant(const std::string& path, const std::vector<std::string>& overrides,
+                      const Variant& variant) {
+  try {
+    // The variants as the command line leaves them (it may set `variants` itself).
+    Document listed = Document::from_file(path);
+    for (const auto& o : overrides) listed.apply_override(o);
+    const auto set = variant_set(listed, variant.name);
+    Document doc = Document::from_file(path);
+    std::vector<std::string> notes;
+    if (set) {
+      apply_variant(doc, *set, overrides, variant.name, notes);
+    } else {
+      for (const auto& o : overrides) doc.apply_override(o);
+    }
+    Scenario s = scenario_from(doc, path);
+    s.name = variant.name;
+    s.notes.insert(s.notes.begin(), notes.begin(), notes.end());
+    return s;
+  } catch (const ConfigError& e) {
+    throw ConfigError(e.pos(), e.key_path(),
+                      "in variant " + quoted_input(variant.name) + ": " + e.message());
+  }
+}
 
 CostSpec read_cost(const Node& n) {
   MapReader m(n);
@@ -68,7 +130,8 @@ std::vector<Variant> read_variants(const Node& n) {
     Variant v;
     const Node name = m.require("name", "the variant's name");
     v.name = as_string(name);
-    if (!names.insert(v.name).second) name.fail("expected a name no other variant has, found '" + v.name + "' twice");
+    if (!names.insert(v.name).second)
+      name.fail("expected a name no other variant has, found " + quoted_input(v.name) + " twice");
     if (auto set = m.get("set")) {
       MapReader overrides(*set);
       for (const auto& [key, value] : overrides.entries()) {

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdint>
+#include <optional>
 
 #include "dtsim/sim/config/error.hpp"
 #include "dtsim/sim/config/loader.hpp"
@@ -12,11 +14,27 @@ namespace dtsim::config {
 namespace {
 
 // The case's fields, checked like any input (unknown keys are errors), as YAML nodes to
-// assemble the scenario from.
+// assemble the scenario from, and the numbers assembling it computes with (read strictly here,
+// so a bad one is an error at its line, not a crash or a division by zero).
 struct CaseNodes {
   YAML::Node model, parallel, batch, system, accelerators, precision, recompute;
   std::string source, notes;
+  std::int64_t chips = 0;
+  std::int64_t tp = 1, pp = 1, dp = 1, cp = 1, zero = 0;
+  std::optional<std::int64_t> micro;
 };
+
+// The parallel degrees: known keys only; those assemble() computes with, as integers.
+void read_degrees(const Node& parallel, CaseNodes& out) {
+  MapReader p(parallel);
+  const std::pair<const char*, std::int64_t*> degrees[] = {
+      {"tp", &out.tp}, {"pp", &out.pp}, {"dp", &out.dp}, {"cp", &out.cp}};
+  for (const auto& [key, into] : degrees)
+    if (auto v = p.get(key)) *into = as_int(*v, 1, 1 << 20);
+  if (auto z = p.get("zero")) out.zero = as_int(*z, 0, 3);
+  for (const char* key : {"ep", "vpp", "sequence_parallel"}) p.allow(key);
+  p.finish();
+}
 
 // The year and month a run's software dates from, read from its source as yyyymm: an arXiv
 // identifier (arXiv:2104.04473 -> 202104), else a conference year (SC'21 -> 202101); 0 when the
@@ -39,22 +57,20 @@ CaseNodes read_case(const Node& n, ValidationCase& c) {
   CaseNodes out;
   if (auto s = m.get("source")) c.source = out.source = as_string(*s);
   out.system = m.require("system", "a system preset").yaml();
-  out.accelerators = m.require("accelerators", "the accelerator count").yaml();
+  const Node accelerators = m.require("accelerators", "the accelerator count");
+  out.chips = as_int(accelerators, 1, 1 << 28);
+  out.accelerators = accelerators.yaml();
   out.model = m.require("model", "the model").yaml();
   out.precision = m.require("precision", "bf16, fp16 or fp8").yaml();
   if (auto r = m.get("recompute")) out.recompute = r->yaml();
   const Node parallel = m.require("parallel", "the parallel plan");
-  {
-    MapReader p(parallel);
-    for (const char* key : {"tp", "pp", "dp", "cp", "ep", "vpp", "sequence_parallel", "zero"}) p.allow(key);
-    p.finish();
-  }
+  read_degrees(parallel, out);
   out.parallel = parallel.yaml();
   const Node batch = m.require("batch", "micro and global batch");
   {
     MapReader b(batch);
     b.require("global", "the global batch in sequences");
-    b.allow("micro");
+    if (auto micro = b.get("micro")) out.micro = as_int(*micro, 1, 1 << 20);
     b.finish();
   }
   out.batch = batch.yaml();
@@ -103,34 +119,30 @@ YAML::Node assemble(const CaseNodes& c, const topology::Catalog& catalog, std::v
 
   const auto* system = catalog.find_system(c.system.Scalar());
   const bool torus = system && system->scale_up.kind == topology::ScaleUpKind::torus;
-  auto degree = [&](const char* key) {
-    const auto v = c.parallel[key];
-    return v && !v.IsNull() ? v.as<long>() : 1L;
-  };
-  const long model_parallel = degree("tp") * degree("pp") * degree("cp");
-  const long chips = c.accelerators.as<long>();
-  if (torus && degree("dp") * model_parallel != chips && chips % (degree("dp") * model_parallel) == 0) {
-    const long slices = degree("dp");
-    const long dp = chips / model_parallel;
+  const std::int64_t model_parallel = c.tp * c.pp * c.cp;
+  if (torus && c.dp * model_parallel != c.chips && c.chips % (c.dp * model_parallel) == 0) {
+    const std::int64_t slices = c.dp;
+    const std::int64_t dp = c.chips / model_parallel;
     root["cluster"]["slices"] = slices;
     par["dp"] = dp;
-    if (degree("zero") >= 1) par["zero_shard"] = dp / slices;
-    notes.push_back(fmt::format("tpu: dp = {} read as {} slices over DCN; dp = {} with ZeRO-{} over the {} "
-                                "ranks of each slice", slices, slices, dp, degree("zero"), dp / slices));
+    if (c.zero >= 1) par["zero_shard"] = dp / slices;
+    notes.push_back(
+        fmt::format("tpu: dp = {} read as {} slices over DCN; dp = {} with ZeRO-{} over the {} "
+                    "ranks of each slice",
+                    slices, slices, dp, c.zero, dp / slices));
     // XLA overlaps tensor-parallel collectives with independent matmuls on TPUs (async
     // collective fusion; the LIBTPU flags of MaxText's published v5e runs turn it on).
-    if (degree("tp") > 1) {
+    if (c.tp > 1) {
       par["tp_comm_overlap"] = true;
       notes.push_back("tpu: tp_comm_overlap on (XLA async collective fusion, as MaxText runs)");
     }
     // MaxText's batch is per device: the chips of a tensor (and context) parallel group process
     // their per-device batches together, in one pass.
-    const auto micro = c.batch["micro"];
-    if (micro && !micro.IsNull() && degree("tp") * degree("cp") > 1) {
-      const long per_device = micro.as<long>();  // read before par["micro_batch"], which aliases it
-      par["micro_batch"] = per_device * degree("tp") * degree("cp");
-      notes.push_back(fmt::format("tpu: micro-batch {} per device x tp x cp = {} sequences per pass",
-                                  per_device, per_device * degree("tp") * degree("cp")));
+    if (c.micro && c.tp * c.cp > 1) {
+      par["micro_batch"] = *c.micro * c.tp * c.cp;
+      notes.push_back(
+          fmt::format("tpu: micro-batch {} per device x tp x cp = {} sequences per pass", *c.micro,
+                      *c.micro * c.tp * c.cp));
     }
   }
   return root;

@@ -6,18 +6,65 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
-#include "suggest.hpp"
+#include "dtsim/sim/config/suggest.hpp"
 
 namespace dtsim::config {
 namespace {
 
+// Where byte `offset` of `text` lies, in the file `origin` names.
+SourcePos text_pos(std::string_view text, std::size_t offset, const Origin& origin) {
+  const auto before = text.substr(0, offset);
+  const auto line = static_cast<int>(std::count(before.begin(), before.end(), '\n'));
+  const auto line_start = before.rfind('\n');
+  const auto col =
+      static_cast<int>(line_start == std::string_view::npos ? offset : offset - line_start - 1);
+  return {origin.file, origin.line_offset + line + 1,
+          (line == 0 ? origin.column_offset : 0) + col + 1};
+}
+
+// YAML is Unicode (YAML 1.2, section 5.2); yaml-cpp passes other bytes through, and they break
+// whatever prints them later (JSON output rejects them).
+void check_utf8(std::string_view text, const Origin& origin) {
+  const auto bad = first_invalid_utf8(text);
+  if (!bad) return;
+  throw ConfigError(text_pos(text, *bad, origin), "",
+                    fmt::format("expected UTF-8 text (YAML is Unicode), found the byte 0x{:02X}, "
+                                "which does not start a valid UTF-8 character; save the file "
+                                "as UTF-8",
+                                static_cast<unsigned char>(text[*bad])));
+}
+
+// The offset of a tab in the indentation of a line at or before line `last` (0-based), the
+// nearest to it, or nullopt. YAML forbids tabs in indentation (YAML 1.2, section 6.1), and
+// yaml-cpp's complaint about one names neither the tab nor the rule.
+std::optional<std::size_t> indentation_tab(std::string_view text, int last) {
+  std::optional<std::size_t> found;
+  std::size_t start = 0;
+  for (int line = 0; line <= last && start <= text.size(); ++line) {
+    const auto end = std::min(text.find('\n', start), text.size());
+    const auto content = text.find_first_not_of(" \t", start);
+    const bool blank = content >= end || text[content] == '#';
+    const auto tab = text.find('\t', start);
+    if (!blank && tab < content) found = tab;
+    start = end + 1;
+  }
+  return found;
+}
+
 YAML::Node parse_yaml(std::string_view text, const Origin& origin) {
+  check_utf8(text, origin);
   try {
     return YAML::Load(std::string(text));
   } catch (const YAML::ParserException& e) {
+    if (const auto tab = indentation_tab(text, e.mark.line))
+      throw ConfigError(text_pos(text, *tab, origin), "",
+                        "expected spaces in indentation, found a tab character: YAML indents "
+                        "with spaces only (yaml-cpp says: " +
+                            e.msg + ")");
     const int line = origin.line_offset + e.mark.line + 1;
     const int col = (e.mark.line == 0 ? origin.column_offset : 0) + e.mark.column + 1;
     throw ConfigError({origin.file, line, col}, "",
@@ -40,11 +87,12 @@ std::optional<std::size_t> as_index(const std::string& s) {
   return v;
 }
 
-std::string quote(const std::string& s) { return "'" + s + "'"; }
-
 }  // namespace
 
 Document Document::from_file(const std::string& path) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec))
+    throw ConfigError({path, 1, 1}, "", "expected a file, found a directory");
   std::ifstream in(path, std::ios::binary);
   if (!in) throw ConfigError({path, 1, 1}, "", "expected a readable file, found none at this path");
   std::ostringstream text;
@@ -71,25 +119,38 @@ Document Document::assembled(YAML::Node root, const Document& source, SourcePos 
 }
 
 void Document::apply_override(const std::string& assignment) {
-  const std::string label = "--set '" + assignment + "'";
+  const std::string label = "--set " + quoted_input(assignment);
   const auto eq = assignment.find('=');
   if (eq == std::string::npos || eq == 0)
     throw ConfigError({label, 1, 1}, "", "expected KEY.PATH=VALUE, found no key or no '='");
   const std::string path = assignment.substr(0, eq);
+  if (assignment.find_first_not_of(" \t", eq + 1) == std::string::npos)
+    throw ConfigError({label, 1, static_cast<int>(eq) + 2}, path,
+                      "expected a value after '=', found nothing (write null to unset a key)");
   auto origin = std::make_shared<Origin>(Origin{label, 0, static_cast<int>(eq) + 1});
   YAML::Node value = parse_yaml(assignment.substr(eq + 1), *origin);
 
+  set_path(path, value, {label, 1, 1});
+  overrides_.emplace_back(value, origin);
+}
+
+void Document::put(const std::string& path, const Node& value) {
+  set_path(path, value.yaml(), value.pos());
+  overrides_.emplace_back(value.yaml(), value.origin());
+}
+
+void Document::set_path(const std::string& path, const YAML::Node& value, const SourcePos& at) {
   const auto parts = split_path(path);
   YAML::Node node = root_;
   std::string walked;
   for (std::size_t i = 0; i < parts.size(); ++i) {
     const std::string& key = parts[i];
-    if (key.empty()) throw ConfigError({label, 1, 1}, path, "expected KEY.PATH, found an empty key");
+    if (key.empty()) throw ConfigError(at, path, "expected KEY.PATH, found an empty key");
     const bool last = i + 1 == parts.size();
     const auto index = as_index(key);
     if (node.IsSequence() && index) {
       if (*index >= node.size())
-        throw ConfigError({label, 1, 1}, walked,
+        throw ConfigError(at, walked,
                           fmt::format("expected an index below {}, found {}", node.size(), key));
       if (last) node[*index] = value;
       node.reset(node[*index]);
@@ -103,14 +164,13 @@ void Document::apply_override(const std::string& assignment) {
       YAML::Node next = node[key];
       node.reset(next);
     } else {
-      throw ConfigError({label, 1, 1}, walked,
-                        "expected a mapping to set '" + key + "' in, found the value " +
-                            quote(node.Scalar()) + "; define it inline to change its parts");
+      throw ConfigError(at, walked,
+                        "expected a mapping to set " + quoted_input(key) + " in, found the value " +
+                            quoted_input(node.Scalar()) + "; define it inline to change its parts");
     }
     if (!walked.empty()) walked += ".";
     walked += key;
   }
-  overrides_.emplace_back(value, origin);
 }
 
 const std::shared_ptr<const Origin>* Document::override_origin(const YAML::Node& node) const {
@@ -142,7 +202,7 @@ std::string Node::found() const {
   if (is_null()) return "nothing";
   if (is_map()) return "a mapping";
   if (is_list()) return "a list";
-  return quote(node_.Scalar());
+  return quoted_input(node_.Scalar());
 }
 
 void Node::fail(const std::string& message) const { throw ConfigError(pos(), path_, message); }
@@ -189,8 +249,8 @@ MapReader::MapReader(const Node& map) : map_(map) {
     for (const auto& [seen, seen_at] : key_pos_) {
       if (seen == name)
         throw ConfigError(at, value.path(),
-                          fmt::format("expected each key once, found '{}' again (first at line {})",
-                                      name, seen_at.line));
+                          fmt::format("expected each key once, found {} again (first at line {})",
+                                      quoted_input(name), seen_at.line));
     }
     key_pos_.emplace_back(name, at);
     entries_.emplace_back(name, std::move(value));
@@ -221,8 +281,9 @@ Node MapReader::require(std::string_view key, std::string_view what) {
     const auto& name = entries_[i].first;
     if (std::find(known_.begin(), known_.end(), name) == known_.end() &&
         closest(name, {std::string(key)}))
-      throw ConfigError(key_pos_[i].second, entries_[i].second.path(),
-                        "unknown key '" + name + "', did you mean '" + std::string(key) + "'?");
+      throw ConfigError(
+          key_pos_[i].second, entries_[i].second.path(),
+          "unknown key " + quoted_input(name) + ", did you mean '" + std::string(key) + "'?");
   }
   throw ConfigError(map_.pos(), path,
                     "expected a key '" + std::string(key) + "' with " + std::string(what) +
@@ -235,7 +296,7 @@ void MapReader::finish() const {
     if (std::find(known_.begin(), known_.end(), name) != known_.end()) continue;
     const std::string valid = fmt::format("{}", fmt::join(known_, ", "));
     throw ConfigError(key_pos_[i].second, entries_[i].second.path(),
-                      "unknown key '" + name + "'" + did_you_mean(name, known_) +
+                      "unknown key " + quoted_input(name) + did_you_mean(name, known_) +
                           " (valid here: " + valid + ")");
   }
 }
@@ -295,10 +356,10 @@ double as_quantity(const Node& n, Dimension d, bool positive) {
   const std::string s = n.scalar();
   std::string why;
   auto v = parse_quantity(s, d, &why);
-  if (!v) n.fail("expected " + describe(d) + ", found " + quote(s) + ": " + why);
+  if (!v) n.fail("expected " + describe(d) + ", found " + quoted_input(s) + ": " + why);
   if (positive ? *v <= 0 : *v < 0)
     n.fail("expected " + std::string(positive ? "a positive " : "a non-negative ") +
-           describe(d).substr(describe(d).find(' ') + 1) + ", found " + quote(s));
+           describe(d).substr(describe(d).find(' ') + 1) + ", found " + quoted_input(s));
   return *v;
 }
 

@@ -38,6 +38,9 @@ class Document {
 
   // Applies "key.path=value" (value parsed as YAML) to the tree.
   void apply_override(const std::string& assignment);
+  // Puts `value`, read from this document's file (a variant's `set:` entry), at "key.path":
+  // it keeps its position there, and a path that cannot be walked is an error at it.
+  void put(const std::string& path, const class Node& value);
 
   class Node root() const;
   const std::string& file() const { return origin_->file; }
@@ -50,6 +53,8 @@ class Document {
   std::shared_ptr<const Origin> origin_;
   SourcePos root_pos_;  // where the root points when it has no mark of its own
   std::vector<std::pair<YAML::Node, std::shared_ptr<const Origin>>> overrides_;
+
+  void set_path(const std::string& path, const YAML::Node& value, const SourcePos& at);
 };
 
 class Node {
@@ -76,6 +81,7 @@ class Node {
   Node child(const YAML::Node& key, const YAML::Node& value, const std::string& name) const;
   Node element(std::size_t index, const YAML::Node& value) const;
   const YAML::Node& yaml() const { return node_; }
+  const std::shared_ptr<const Origin>& origin() const { return origin_; }
 
  private:
   YAML::Node node_;

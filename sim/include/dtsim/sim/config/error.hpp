@@ -1,10 +1,23 @@
 #pragma once
 // Bad input is reported, never crashed on: every error names where it was found and what was
 // expected there. Only tools/ catches these, prints them and exits with status 2.
+#include <cstddef>
+#include <optional>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 
 namespace dtsim::config {
+
+// Input text as a message quotes it: "'tp'"; text longer than kMaxQuotedLength is cut there and
+// its length given ("'zzzz...' (1000000 bytes long)"), so a message never echoes a megabyte.
+inline constexpr std::size_t kMaxQuotedLength = 60;
+// Bytes that are not valid UTF-8 are shown as \xNN.
+std::string quoted_input(std::string_view text);
+
+// The offset of the first character of `text` that is not well-formed UTF-8 (RFC 3629), or
+// nullopt.
+std::optional<std::size_t> first_invalid_utf8(std::string_view text);
 
 struct SourcePos {
   std::string file;  // a path, or "--set KEY=VALUE" for a command-line override
@@ -14,7 +27,8 @@ struct SourcePos {
 
 class ConfigError : public std::runtime_error {
  public:
-  // Formats "FILE:LINE:COL: error: key.path: message".
+  // Formats "FILE:LINE:COL: error: key.path: message"; a key path over kMaxQuotedLength is
+  // shortened in what() (key_path() keeps it whole).
   ConfigError(SourcePos pos, std::string key_path, std::string message);
 
   const SourcePos& pos() const { return pos_; }

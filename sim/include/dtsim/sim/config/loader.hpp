@@ -18,6 +18,13 @@ models::ModelZoo builtin_zoo();
 // plan. Throws ConfigError on any bad input.
 Scenario load_scenario(const std::string& path, const std::vector<std::string>& overrides = {});
 
+// One of the `variants:` of the scenario in `path`: the file with the variant's `set:` applied
+// (its values keep their lines in the file, for errors), then `overrides` from the command
+// line, which win over the variant's own for the same key; a note names each variant key one
+// replaced. Errors say which variant they are in.
+Scenario load_variant(const std::string& path, const std::vector<std::string>& overrides,
+                      const Variant& variant);
+
 // A cluster given on the command line (`dtsim topology dgx-h100 --nodes 4`), checked like a
 // scenario's `cluster:` section; `label` names it in errors.
 struct ClusterRequest {

@@ -100,6 +100,9 @@ struct Scenario {
   SearchSpec search;                // `search:`, for dtsim search and compare
   topology::Catalog catalog;        // built-in presets plus the scenario's own
   std::vector<std::string> notes;   // defaults applied, layer split: printed with the results
+  // Doubtful but possible choices, "FILE:LINE:COL: warning: key: message": the tools print them
+  // on stderr; each is also among the notes.
+  std::vector<std::string> warnings;
 };
 
 }  // namespace dtsim::config
