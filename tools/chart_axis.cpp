@@ -8,6 +8,7 @@
 namespace dtsim::tools {
 
 std::string seconds_text(double s) {
+  if (s >= 1000) return fmt::format("{:.0f} s", s);  // "{:.3g}" would write 1e+03
   if (s >= 1 || s == 0) return fmt::format("{:.3g} s", s);
   if (s >= 1e-3) return fmt::format("{:.3g} ms", s * 1e3);
   return fmt::format("{:.3g} us", s * 1e6);
