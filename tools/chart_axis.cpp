@@ -3,10 +3,12 @@
 #include <fmt/format.h>
 
 #include <cmath>
+#include <utility>
 
 namespace dtsim::tools {
 
 std::string seconds_text(double s) {
+  if (s >= 1000) return fmt::format("{:.0f} s", s);  // "{:.3g}" would write 1e+03
   if (s >= 1 || s == 0) return fmt::format("{:.3g} s", s);
   if (s >= 1e-3) return fmt::format("{:.3g} ms", s * 1e3);
   return fmt::format("{:.3g} us", s * 1e6);
@@ -36,20 +38,27 @@ void Axis::draw(Svg& svg, double left, double base, double grid_top) const {
   }
 }
 
-void legend(Svg& svg, double x, double y, const std::vector<BreakdownPart>& parts, double width) {
-  double cx = x, cy = y;
+Legend::Legend(std::vector<BreakdownPart> parts, double width) : parts_(std::move(parts)) {
+  double x = 0;
+  int row = 0;
+  for (const auto& p : parts_) {
+    const double w = kSwatch + 5 + text_width_px(p.name, "dark");
+    if (x > 0 && x + w > width) x = 0, ++row;
+    at_.emplace_back(x, row);
+    x += w + kGap;
+  }
+  rows_ = parts_.empty() ? 0 : row + 1;
+}
+
+void Legend::draw(Svg& svg, double x, double y) const {
   svg.raw(R"(<g class="legend">)");
-  for (const auto& p : parts) {
-    const double w = 22 + 7.0 * std::string(p.name).size();
-    if (cx + w > x + width) {
-      cx = x;
-      cy += 18;
-    }
-    svg.rect(cx, cy - 10, 14, 12, p.fill);
-    svg.raw(fmt::format(R"(<rect x="{:.1f}" y="{:.1f}" width="14" height="12" fill="none" stroke="#666" stroke-width="0.5"/>)",
-                        cx, cy - 10));
-    svg.text(cx + 19, cy, p.name, "start", "small");
-    cx += w;
+  for (std::size_t i = 0; i < parts_.size(); ++i) {
+    const double cx = x + at_[i].first, cy = y + at_[i].second * kRow;
+    svg.rect(cx, cy, kSwatch, 12, parts_[i].fill);
+    svg.raw(fmt::format(
+        R"(<rect x="{:.1f}" y="{:.1f}" width="14" height="12" fill="none" stroke="#666" stroke-width="0.5"/>)",
+        cx, cy));
+    svg.text(cx + kSwatch + 5, cy + 10.5, parts_[i].name, "start", "dark");
   }
   svg.raw("</g>");
 }

@@ -45,7 +45,20 @@ struct TimeAxis : Axis {
 
 std::string gib_text(double bytes);  // "12.3 GiB"
 
-// Swatches with names in rows, starting at (x, y).
-void legend(Svg& svg, double x, double y, const std::vector<BreakdownPart>& parts, double width = 760);
+// Swatches with names in rows that wrap at `width`, laid out from text_width_px estimates so
+// that names keep apart at any length.
+class Legend {
+ public:
+  Legend(std::vector<BreakdownPart> parts, double width);
+  double height() const { return rows_ * kRow; }
+  // Draws the rows with the first one's top at (x, y).
+  void draw(Svg& svg, double x, double y) const;
+
+ private:
+  static constexpr double kRow = 20, kSwatch = 14, kGap = 18;
+  std::vector<BreakdownPart> parts_;
+  std::vector<std::pair<double, int>> at_;  // each part's x offset and row
+  int rows_ = 0;
+};
 
 }  // namespace dtsim::tools

@@ -14,7 +14,7 @@ using training::Category;
 using training::StreamKind;
 using training::Wait;
 
-constexpr double kLeft = 150, kWidth = 900;
+constexpr double kLeft = 150, kWidth = 900, kRight = 40;  // right: half a tick label
 constexpr int kBins = 900;  // one per pixel: a lane draws at most one shape per pixel
 
 // What a stretch of a stream was doing, as one value: busy in a category (for compute work,
@@ -164,11 +164,26 @@ Svg timeline_chart(const training::StepRecording& rec, const config::Scenario& s
     for (std::size_t i = 1; i < streams.size(); ++i)
       if (auto it = lanes.find(streams[i]); it != lanes.end() && !it->second.empty()) height += comm_h + 1;
   }
-  const double legend_y = height + 44;
-  Svg svg(kLeft + kWidth + 20, legend_y + 62, "Pipeline timeline",
-          fmt::format("One step of {}: per pipeline stage, what its compute stream did (forward and backward "
-                      "micro-batches, recompute, optimizer, communication) and why it sat idle, and below it the "
-                      "streams its communication ran on.", seconds_text(step_s)));
+  const double legend_y = height + 34;
+  const Legend legend({{"forward", kBlue, 0},
+                       {"backward", kSky, 0},
+                       {"recompute", kGreen, 0},
+                       {"optimizer", kBlack, 0},
+                       {"TP / waiting for TP", kOrange, 0},
+                       {"CP", kYellow, 0},
+                       {"EP", kPurple, 0},
+                       {"DP", kVermillion, 0},
+                       {"pipeline transfer", kDots, 0},
+                       {"pipeline bubble", kHatch, 0}},
+                      kWidth);
+  const double note_y = legend_y + legend.height() + 12;
+  Svg svg(
+      kLeft + kWidth + kRight, note_y + 8, "Pipeline timeline",
+      fmt::format(
+          "One step of {}: per pipeline stage, what its compute stream did (forward and backward "
+          "micro-batches, recompute, optimizer, communication) and why it sat idle, and below it "
+          "the streams its communication ran on.",
+          seconds_text(step_s)));
   double y = 10;
   for (std::size_t stage = 0; stage < stages.size(); ++stage) {
     const auto& streams = stages[stage];
@@ -187,13 +202,10 @@ Svg timeline_chart(const training::StepRecording& rec, const config::Scenario& s
     y += gap - 1;
   }
   axis.draw(svg, kLeft, height, 6);
-  legend(svg, kLeft, legend_y,
-         {{"forward", kBlue, 0}, {"backward", kSky, 0}, {"recompute", kGreen, 0}, {"optimizer", kBlack, 0},
-          {"TP / waiting for TP", kOrange, 0}, {"CP", kYellow, 0}, {"EP", kPurple, 0}, {"DP", kVermillion, 0},
-          {"pipeline transfer", kDots, 0}, {"bubble", kHatch, 0}},
-         kWidth);
-  svg.text(kLeft, legend_y + 40,
-           "Thin lanes under a stage: its communication streams (TP/EP, CP, pipeline sends, DP gathers, DP reductions).",
+  legend.draw(svg, kLeft, legend_y);
+  svg.text(kLeft, note_y,
+           "Thin lanes under a stage: its communication streams (TP/EP, CP, pipeline sends, DP "
+           "gathers, DP reductions).",
            "start", "small");
   return svg;
 }

@@ -48,8 +48,10 @@ Svg chart(const Options& o, const std::vector<ReportSide>& sides) {
   const auto& side = chosen_side(o, sides);
   const bool all = o.variant.empty() && sides.size() > 1;  // breakdown and memory: every variant
   if (o.chart == "breakdown")
-    return breakdown_chart(all ? breakdown_rows(sides)
-                               : std::vector<NamedBreakdown>{{side.side.summary.name, side.side.summary.step.breakdown}});
+    return breakdown_chart(
+        all ? breakdown_rows(sides)
+            : std::vector<NamedBreakdown>{{side.side.summary.name, side.side.summary.step.breakdown,
+                                           row_verdict(side.side.summary)}});
   if (o.chart == "timeline") return timeline_chart(side.recording, side.side.scenario);
   if (o.chart == "links") return links_chart(side.recording);
   return memory_chart(all ? fullest_stage_rows(sides) : stage_rows(side.side.summary.step.memory));

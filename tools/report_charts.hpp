@@ -25,6 +25,7 @@ std::vector<BreakdownPart> breakdown_parts(const training::Breakdown& b);
 struct NamedBreakdown {
   std::string name;
   training::Breakdown breakdown;
+  std::string verdict = {};  // " (tight)", " (does not fit)" or empty: kept when the name is cut
 };
 // One stacked bar per row, on one time scale.
 Svg breakdown_chart(const std::vector<NamedBreakdown>& rows);
@@ -38,6 +39,7 @@ struct MemoryRow {
   std::string name;
   models::MemoryBreakdown memory;
   double capacity_bytes = 0;
+  std::string verdict = {};  // as NamedBreakdown's
 };
 // One stacked bar per row (what the bytes hold) with the row's capacity marked.
 Svg memory_chart(const std::vector<MemoryRow>& rows);

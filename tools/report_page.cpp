@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "chart_axis.hpp"
 #include "report_charts.hpp"
 #include "summary_format.hpp"
 
@@ -20,6 +21,10 @@ constexpr const char* kPageCss =
     "display:block}table{border-collapse:collapse;font-size:.85em;margin:.5em 0}th,td{padding:2px 10px;"
     "border-bottom:1px solid #ddd;text-align:right;vertical-align:top}th:first-child,td:first-child{text-align:left}"
     "thead th{border-bottom:2px solid #444}.note{font-size:.85em;color:#444}ul.notes{font-size:.8em;color:#444}"
+    // A plan that does not fit (or barely does) says so beside every heading of its section.
+    ".verdict{font-size:.75em;font-weight:bold;padding:1px 7px;margin-left:.6em;border-radius:3px;"
+    "vertical-align:middle}.verdict.does-not-fit{background:#D55E00;color:#fff}"
+    ".verdict.tight{background:#F0E442;color:#222;border:1px solid #8a7d00}"
     "@media print{body{max-width:none;margin:0}h2{break-before:page}h2.first{break-before:avoid}"
     "*{-webkit-print-color-adjust:exact;print-color-adjust:exact}"
     // Chromium prints every pattern fill as an image of its own (a 54 MB PDF for a ten-variant
@@ -51,36 +56,57 @@ std::string breakdown_table(const training::Breakdown& b) {
   return html_table(rows);
 }
 
+// A badge for a plan that does not fit in memory or fits with little headroom; none when it fits.
+std::string verdict_badge(const models::MemoryVerdict& memory) {
+  switch (memory.fit()) {
+    case models::MemoryFit::fits:
+      return "";
+    case models::MemoryFit::tight:
+      return fmt::format("<span class=\"verdict tight\">tight on memory: {} free</span>",
+                         gib_text(memory.headroom_bytes()));
+    case models::MemoryFit::does_not_fit:
+      return fmt::format(
+          "<span class=\"verdict does-not-fit\">does not fit in memory: {} over</span>",
+          gib_text(-memory.headroom_bytes()));
+  }
+  return "";
+}
+
 std::string section(const ReportSide& r, const std::string& id, bool first) {
   const auto& s = r.side.scenario;
   const auto& step = r.side.summary.step;
-  std::string out = fmt::format("<section id=\"{}\"><h2{}>{}</h2>\n", id, first ? " class=\"first\"" : "",
-                                xml_escaped(r.side.summary.name));
+  const std::string badge = verdict_badge(step.memory);
+  auto heading = [&](const std::string& text) { return "<h3>" + text + badge + "</h3>\n"; };
+  std::string out =
+      fmt::format("<section id=\"{}\"><h2{}>{}{}</h2>\n", id, first ? " class=\"first\"" : "",
+                  xml_escaped(r.side.summary.name), badge);
   out += fmt::format("<p>{} ({:.1f} B parameters) on {} x {} = {} x {}. Plan: {} ({}).</p>\n", xml_escaped(s.model.name),
                      models::count_params(s.model).total / 1e9, s.cluster.nodes, xml_escaped(s.cluster.system.name), s.cluster.accelerators,
                      xml_escaped(s.cluster.device.name), xml_escaped(r.side.summary.plan), xml_escaped(r.side.chosen));
-  out += fmt::format("<p>Step {} · {} tokens/s · MFU {:.1f} % · {}.</p>\n", seconds_text(step.step_time_s),
-                     fmt::format("{:.0f}", step.tokens_per_s), 100 * step.mfu,
-                     step.memory.fits() ? "fits in memory" : "does NOT fit in memory");
-  out += "<h3>Where the step time goes</h3>\n";
-  out += figure(id + "-breakdown", breakdown_chart({{r.side.summary.name, step.breakdown}}),
-                "Mean over the simulated ranks; exposed communication is the time the compute stream waited for it "
-                "or ran it.",
-                breakdown_table(step.breakdown));
-  out += "<h3>Pipeline timeline</h3>\n";
+  out += fmt::format("<p>Step {} · {} tokens/s · MFU {:.1f} % · {}.</p>\n",
+                     seconds_text(step.step_time_s), fmt::format("{:.0f}", step.tokens_per_s),
+                     100 * step.mfu, models::to_string(step.memory.fit()) + " in memory");
+  out += heading("Where the step time goes");
+  out +=
+      figure(id + "-breakdown",
+             breakdown_chart({{r.side.summary.name, step.breakdown, row_verdict(r.side.summary)}}),
+             "Mean over the simulated ranks; exposed communication is the time the compute stream "
+             "waited for it or ran it.",
+             breakdown_table(step.breakdown));
+  out += heading("Pipeline timeline");
   out += figure(id + "-timeline", timeline_chart(r.recording, s),
                 r.recording.fold > 1
                     ? fmt::format("One rank per stage is simulated for its {} peers (folding); hover a block for "
                                   "what it is.", r.recording.fold)
                     : std::string("Hover a block for what it is."));
-  out += "<h3>Memory per accelerator</h3>\n";
+  out += heading("Memory per accelerator");
   out += figure(id + "-memory", memory_chart(stage_rows(step.memory)),
                 "At each stage's peak: model state by ZeRO stage, activations of the micro-batches the schedule keeps "
                 "in flight, buffers and the framework (models/memory.hpp).");
-  out += "<h3>Link utilization</h3>\n";
+  out += heading("Link utilization");
   out += figure(id + "-links", links_chart(r.recording),
-                r.recording.fold > 1 ? "The links the simulated ranks' traffic crossed, sampled 400 times over the step."
-                                     : "The links that carried traffic, sampled 400 times over the step.");
+                r.recording.fold > 1 ? "The links the simulated ranks' traffic crossed."
+                                     : "The links that carried traffic.");
   if (!s.notes.empty()) {
     out += "<h3>Assumptions</h3><ul class=\"notes\">";
     for (const auto& n : s.notes) out += "<li>" + xml_escaped(n) + "</li>";
@@ -108,9 +134,16 @@ std::string side_by_side(const std::vector<ReportSide>& sides, const std::vector
 
 }  // namespace
 
+std::string row_verdict(const study::Summary& summary) {
+  const auto fit = summary.step.memory.fit();
+  return fit == models::MemoryFit::fits ? "" : " (" + models::to_string(fit) + ")";
+}
+
 std::vector<NamedBreakdown> breakdown_rows(const std::vector<ReportSide>& sides) {
   std::vector<NamedBreakdown> rows;
-  for (const auto& r : sides) rows.push_back({r.side.summary.name, r.side.summary.step.breakdown});
+  for (const auto& r : sides)
+    rows.push_back(
+        {r.side.summary.name, r.side.summary.step.breakdown, row_verdict(r.side.summary)});
   return rows;
 }
 
@@ -118,7 +151,8 @@ std::vector<MemoryRow> fullest_stage_rows(const std::vector<ReportSide>& sides) 
   std::vector<MemoryRow> rows;
   for (const auto& r : sides) {
     const auto& v = r.side.summary.step.memory;
-    rows.push_back({r.side.summary.name, v.stages.at(v.worst_stage), v.capacity_bytes});
+    rows.push_back({r.side.summary.name, v.stages.at(v.worst_stage), v.capacity_bytes,
+                    row_verdict(r.side.summary)});
   }
   return rows;
 }

@@ -18,6 +18,9 @@ struct ReportSide {
   training::StepRecording recording;
 };
 
+// What a side's row in a chart adds to its name: " (tight)" or " (does not fit)" where its plan
+// is, else nothing.
+std::string row_verdict(const study::Summary& summary);
 // One row per side, for the side-by-side charts: its step-time breakdown; the memory of its
 // fullest pipeline stage against its capacity.
 std::vector<NamedBreakdown> breakdown_rows(const std::vector<ReportSide>& sides);

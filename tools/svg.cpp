@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <string_view>
+
 namespace dtsim::tools {
 namespace {
 
@@ -36,6 +38,54 @@ std::string xml_escaped(const std::string& text) {
     }
   }
   return out;
+}
+
+double font_px(const std::string& css_class) {
+  if (css_class == "small") return 10;
+  if (css_class == "label" || css_class == "dark") return 11;
+  return 12;
+}
+
+namespace {
+
+// Advance widths in em of DejaVu Sans (its hmtx table, units of 1/2048 em), by class of
+// character, each class at its widest: "i" 569, "r" 842, digits 1303, "a" 1255, "A" 1401,
+// "+" 1716, "m" 1995, "W" 2025, "\u2026" 2048.
+double advance_em(unsigned char c) {
+  if ((c & 0xC0) == 0x80) return 0;  // a UTF-8 continuation byte: counted with its lead byte
+  if (c >= 0xC0) return 1.0;         // a character beyond ASCII ("\u00b7", "\u2026"): at most 1 em
+  if (std::string_view("ijlI.,:;'!|").find(static_cast<char>(c)) != std::string_view::npos)
+    return 0.30;
+  if (std::string_view(" ftr()[]/-").find(static_cast<char>(c)) != std::string_view::npos)
+    return 0.42;
+  if (std::string_view("+=<>~#&").find(static_cast<char>(c)) != std::string_view::npos)
+    return 0.84;
+  if (std::string_view("mwMW%@").find(static_cast<char>(c)) != std::string_view::npos) return 1.0;
+  if (c >= 'A' && c <= 'Z') return 0.79;
+  return 0.64;  // digits, lower case and the rest
+}
+
+}  // namespace
+
+double text_width_px(const std::string& text, const std::string& css_class) {
+  double em = 0;
+  for (char c : text) em += advance_em(static_cast<unsigned char>(c));
+  return em * font_px(css_class);
+}
+
+std::string fitted(const std::string& text, double max_px, const std::string& css_class,
+                   const std::string& suffix) {
+  if (text_width_px(text + suffix, css_class) <= max_px) return text + suffix;
+  const std::string ellipsis = "\u2026";
+  const double room = max_px - text_width_px(suffix + ellipsis, css_class);
+  std::string cut = text;
+  while (!cut.empty() && text_width_px(cut, css_class) > room) {
+    // One character: its UTF-8 continuation bytes, then its first byte.
+    while (cut.size() > 1 && (static_cast<unsigned char>(cut.back()) & 0xC0) == 0x80)
+      cut.pop_back();
+    cut.pop_back();
+  }
+  return cut + ellipsis + suffix;
 }
 
 std::string svg_defs() { return kDefs; }

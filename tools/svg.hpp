@@ -8,6 +8,17 @@ namespace dtsim::tools {
 // Escapes text for XML content and attribute values.
 std::string xml_escaped(const std::string& text);
 
+// The font size (px) of a text style of svg_css(): "" 12, "small" 10, "label" and "dark" 11.
+double font_px(const std::string& css_class);
+// An estimate of the width (px) `text` takes in that style, from per-character advance widths
+// of DejaVu Sans (the charts' first font; Arial, the fallback, is narrower), rounded up, so
+// that a layout made with it keeps its labels inside the chart and apart.
+double text_width_px(const std::string& text, const std::string& css_class = "");
+// `text` + `suffix`, with `text` cut short by an ellipsis where the two are wider than `max_px`
+// in that style (the suffix, a verdict such as " (does not fit)", is always kept whole).
+std::string fitted(const std::string& text, double max_px, const std::string& css_class = "",
+                   const std::string& suffix = "");
+
 class Svg {
  public:
   // `title` and `description` are what a screen reader announces (role="img").

@@ -70,6 +70,12 @@ double inked(const std::string& line) {
   return std::stod(m[1]);
 }
 
+int count_of(const std::string& line, const std::string& what) {
+  std::smatch m;
+  REQUIRE(std::regex_search(line, m, std::regex(what + "=([0-9]+)")));
+  return std::stoi(m[1]);
+}
+
 bool shows(const std::string& line, const std::string& colour) {
   std::smatch m;
   if (!std::regex_search(line, m, std::regex("colours=([a-z,]*)"))) return false;
@@ -109,6 +115,9 @@ TEST_CASE("report: the headline comparison renders in headless Chromium, every c
       INFO(charts.at(id + chart));
       CHECK(charts.at(id + chart).find("not-drawn") == std::string::npos);
       CHECK(inked(charts.at(id + chart)) > 0.02);  // an empty chart has only its axes: < 1 %
+      // Every label inside the chart and clear of the others, in the fonts the browser used.
+      CHECK(count_of(charts.at(id + chart), "clipped") == 0);
+      CHECK(count_of(charts.at(id + chart), "overlaps") == 0);
     }
     // Compute dominates every step: the breakdown's bar and the timeline's forward and
     // backward blocks; every pipeline has a bubble; the memory bars end at a capacity line.
@@ -118,6 +127,11 @@ TEST_CASE("report: the headline comparison renders in headless Chromium, every c
     CHECK(shows(charts.at(id + "-timeline"), "hatch"));
     CHECK(shows(charts.at(id + "-memory"), "blue"));
     CHECK(shows(charts.at(id + "-memory"), "vermillion"));
+  }
+  for (const char* chart : {"compare-breakdown", "compare-memory"}) {
+    INFO(charts.at(chart));
+    CHECK(count_of(charts.at(chart), "clipped") == 0);
+    CHECK(count_of(charts.at(chart), "overlaps") == 0);
   }
   CHECK(charts.at("fetched") == "0");
   CHECK(charts.at("blocked") == "0");
@@ -147,6 +161,41 @@ TEST_CASE("report: the same bytes every run; one chart as a standalone SVG", "[c
   CHECK(text.find("<pattern id=\"hatch\"") != std::string::npos);  // standalone: its own patterns
   // Quickstart has 8 pipeline stages, each labelled.
   for (int s = 0; s < 8; ++s) CHECK(text.find(">stage " + std::to_string(s) + "<") != std::string::npos);
+}
+
+TEST_CASE("report: a plan that does not fit says so beside every heading, its long labels fitted",
+          "[cli][report]") {
+  // GPT-3 175B with TP8 on one node and no data parallelism to shard over: 18 bytes of model
+  // state per parameter (bf16 weights, fp32 gradients and Adam state) x 175e9 / 8 = 394 GB per
+  // GPU against 80 GB. The long name and the memory bar far over capacity are the labels that
+  // ran past the charts' edges before they were laid out by their widths.
+  const std::string path = dtsim::test::temp_path("over.html");
+  REQUIRE(
+      dtsim_cli("report scenarios/quickstart.yaml --set 'name=GPT-3 175B on one DGX H100 node "
+                "without data "
+                "parallelism' --set cluster.nodes=1 --set parallelism.pp=1 --set parallelism.dp=1 "
+                "--set training.global_batch=8 -o " +
+                path)
+          .status == 0);
+  const std::string html = read(path);
+  std::regex badge(
+      R"(<h([23])[^>]*>[^<]*<span class="verdict does-not-fit">does not fit in memory: [0-9.]+ GiB over</span></h\1>)");
+  const auto n =
+      std::distance(std::sregex_iterator(html.begin(), html.end(), badge), std::sregex_iterator());
+  CHECK(n == 5);  // the section's heading and those of its four charts
+  CHECK(html.find("verdict tight") == std::string::npos);
+  // The breakdown's row keeps the verdict whole when it cuts the name short.
+  CHECK(std::regex_search(html, std::regex(R"(>GPT-3 [^<]*… \(does not fit\)</text>)")));
+
+  const auto charts =
+      rendered(dtsim::test::write_temp("over-checked.html", checked_copy(html, kPolicy)));
+  for (const char* chart :
+       {"side-0-breakdown", "side-0-timeline", "side-0-memory", "side-0-links"}) {
+    REQUIRE(charts.count(chart));
+    INFO(charts.at(chart));
+    CHECK(count_of(charts.at(chart), "clipped") == 0);
+    CHECK(count_of(charts.at(chart), "overlaps") == 0);
+  }
 }
 
 TEST_CASE("report: bad input is an error with its place, not a page", "[cli][report]") {

@@ -2,7 +2,27 @@
 // canvas, as the browser renders it, and writes what was drawn into <pre id="render-check">,
 // one line per chart: its figure id, its size on the page, the share of its pixels that are
 // not white and the palette colours (report_charts.hpp) its data shows, by name (legends are
-// left out, so a colour counts only where the chart drew with it).
+// left out, so a colour counts only where the chart drew with it), and how many of its labels,
+// as the browser laid them out in its fonts, reach past the chart's edges (clipped) or into
+// another label (overlaps).
+// Labels past the edges of `svg` and pairs of labels whose boxes intersect, by more than half a
+// pixel either way (a glyph box includes the font's ascent and descent).
+function label_faults(svg) {
+  const edge = svg.getBoundingClientRect();
+  const boxes = [...svg.querySelectorAll('text')].map(t => t.getBoundingClientRect()).filter(b => b.width > 0);
+  const e = 0.5;
+  const clipped = boxes.filter(b => b.left < edge.left - e || b.right > edge.right + e ||
+                                    b.top < edge.top - e || b.bottom > edge.bottom + e).length;
+  let overlaps = 0;
+  for (let i = 0; i < boxes.length; i++)
+    for (let j = i + 1; j < boxes.length; j++) {
+      const a = boxes[i], b = boxes[j];
+      if (Math.min(a.right, b.right) - Math.max(a.left, b.left) > e &&
+          Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top) > e) overlaps++;
+    }
+  return ' clipped=' + clipped + ' overlaps=' + overlaps;
+}
+
 window.addEventListener('load', async () => {
   const palette = {blue: [0, 114, 178], sky: [86, 180, 233], green: [0, 158, 115], orange: [230, 159, 0],
                    yellow: [240, 228, 66], vermillion: [213, 94, 0], purple: [204, 121, 167],
@@ -19,7 +39,7 @@ window.addEventListener('load', async () => {
     const img = new Image();
     const drawn = new Promise((ok, fail) => { img.onload = ok; img.onerror = fail; });
     img.src = 'data:image/svg+xml;charset=utf-8,' + encodeURIComponent(new XMLSerializer().serializeToString(clone));
-    let line = svg.closest('figure').id + ' ' + Math.round(box.width) + 'x' + Math.round(box.height);
+    let line = svg.closest('figure').id + ' ' + Math.round(box.width) + 'x' + Math.round(box.height) + label_faults(svg);
     try {
       await drawn;
       const canvas = document.createElement('canvas');
