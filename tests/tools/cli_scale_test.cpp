@@ -60,7 +60,7 @@ TEST_CASE("8,193 DGX H100 nodes run, as fast as 8,192", "[cli][scale]") {
 }
 
 TEST_CASE("10,000 micro-batches past the budget are refused with the estimate", "[cli][scale]") {
-  // 10,000 micro-batches x 8 folded stages, over 2,000 tasks each per micro-batch at ~440
+  // 10,000 micro-batches x 8 folded stages, 2,137 tasks each per micro-batch at ~410
   // bytes: about 9 GB, far past 1 GiB.
   const auto o = dtsim_cli(
       "run " + kRepro + "run-many-microbatches-unbounded-memory.yaml --max-memory '1 GiB'", true);

@@ -17,13 +17,16 @@
 namespace dtsim::training {
 namespace {
 
-// Calibration (2026-12-03, release build, peak RSS by /usr/bin/time of `dtsim run`): the
-// quickstart plan (GPT-3 175B, TP8 PP8 DP16 folded, ZeRO 1) with 100, 200 and 400
-// micro-batches peaks at 102, 196 and 382 MB: 0.93 MB per micro-batch over 2,112 tasks per
-// micro-batch (8 stages x 12 layers x 22 steps, see count below) is 440 bytes per task: the
-// task and its dependency list, its op (label, rank lists), the replay's per-task state and
-// times. The unfolded 1,024-GPU run (docs: 7.3 GB peak over 17.2 M tasks) gives 425.
-constexpr double kBytesPerTask = 440;
+// Calibration (2026-12-03, release build, peak RSS by /usr/bin/time of `dtsim run`, the
+// quickstart plan: GPT-3 175B, TP8 PP8 DP16 on 1,024 H100, ZeRO 1, 2,137 tasks a micro-batch
+// folded). Folded, 100 and 400 micro-batches: 214,812 and 855,912 tasks, 102,092 and 382,564
+// KiB: 448 bytes a task, of which the rank lists below are about 40 (8 ranks and 16 replica
+// offsets per TP op). Unfolded (simulation.fold: false), 10 and 30 micro-batches: 3.0 and 8.72 M
+// tasks, 821,880 and 2,424,928 KiB: 287 bytes a task (its op is shared by the group's members;
+// the report's 7.3 GB for 96 micro-batches, 27.6 M tasks, is 265). Each covers the task and its
+// dependency list, its op (label, rank lists), the replay's per-task state and times.
+constexpr double kBytesPerFoldedTask = 410;
+constexpr double kBytesPerTask = 285;
 // Per communication op, besides its tasks: one int per rank of its group and of each replica.
 constexpr double kBytesPerRankEntry = 4;
 constexpr double kTaskIdLimit = std::numeric_limits<TaskId>::max();
@@ -101,13 +104,14 @@ double per_step_tasks(const config::Scenario& s, const StepInputs& in, int stage
 }
 
 std::string count_text(double n) {
+  if (n >= 1e12) return fmt::format("{:.3g} T", n / 1e12);
   if (n >= 1e9) return fmt::format("{:.3g} G", n / 1e9);
   if (n >= 1e6) return fmt::format("{:.3g} M", n / 1e6);
   return fmt::format("{:.0f}", n);
 }
 
 // What would shrink the step, for the refusal.
-std::string remedies(const config::Scenario& s, const StepWork& w) {
+std::string remedies(const config::Scenario& s, const StepWork& w, bool memory_bound) {
   std::string out;
   auto add = [&](const std::string& r) { out += (out.empty() ? "" : "; ") + r; };
   if (!s.execution.fold) add("simulation.fold: true (one rank per stage simulated for its peers)");
@@ -117,11 +121,14 @@ std::string remedies(const config::Scenario& s, const StepWork& w) {
                     "training.global_batch)",
                     w.micro_batches));
   if (w.cluster_bytes > 0.25 * w.bytes) add("a smaller cluster");
-  add("a larger simulation.max_memory (or --max-memory) on a machine that has it");
+  if (memory_bound)
+    add("a larger simulation.max_memory (or --max-memory) on a machine that has it");
   return out;
 }
 
-double limit_bytes(int resource) {
+// A template: glibc declares the resource as an enum type in C++.
+template <class Resource>
+double limit_bytes(Resource resource) {
   rlimit r{};
   if (getrlimit(resource, &r) != 0 || r.rlim_cur == RLIM_INFINITY)
     return std::numeric_limits<double>::infinity();
@@ -165,7 +172,8 @@ StepWork estimate_step_work(const config::Scenario& s, const StepInputs& in) {
     w.cluster_bytes =
         topology::estimate_cluster_size(s.cluster.system, s.cluster.shape(), s.cluster.fabric)
             .bytes;
-  w.bytes = w.tasks * kBytesPerTask + rank_entries * kBytesPerRankEntry + w.cluster_bytes;
+  const double per_task = s.execution.fold ? kBytesPerFoldedTask : kBytesPerTask;
+  w.bytes = w.tasks * per_task + rank_entries * kBytesPerRankEntry + w.cluster_bytes;
   return w;
 }
 
@@ -188,7 +196,7 @@ StepWork check_step_work(const config::Scenario& s, const StepInputs& in) {
     throw config::ConfigError(x.budget_pos, x.budget_key,
                               fmt::format("expected a step of at most 2^31 - 1 tasks (the step "
                                           "graph's 32-bit ids), found {}; to shrink it: {}",
-                                          size, remedies(s, w)));
+                                          size, remedies(s, w, false)));
   if (w.bytes <= budget) return w;
   const std::string whose = x.max_memory_bytes > 0
                                 ? "simulation.max_memory"
@@ -199,7 +207,7 @@ StepWork check_step_work(const config::Scenario& s, const StepInputs& in) {
   throw config::ConfigError(x.budget_pos, x.budget_key,
                             fmt::format("expected a step that simulates within {} ({}), found {}; "
                                         "to shrink it: {}",
-                                        memory_text(budget), whose, size, remedies(s, w)));
+                                        memory_text(budget), whose, size, remedies(s, w, true)));
 }
 
 std::string memory_text(double bytes) {

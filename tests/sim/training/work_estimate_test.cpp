@@ -72,7 +72,7 @@ TEST_CASE("the work estimate counts the step builder's tasks", "[work]") {
 }
 
 TEST_CASE("a step past simulation.max_memory is refused with its estimate", "[work]") {
-  // 110 tasks at about 440 bytes each and one H100 node's graph are well over 1 KiB.
+  // 110 tasks at about 410 bytes each and one H100 node's graph are well over 1 KiB.
   const auto s = scenario({"simulation.max_memory=1 KiB"});
   try {
     build_step(s, hand_made(s));
