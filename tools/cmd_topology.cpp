@@ -104,9 +104,13 @@ Budget preset_budget(const std::vector<std::string>& overrides) {
   for (const auto& o : overrides) {
     if (o.rfind(prefix, 0) != 0) continue;
     std::string why;
-    const auto bytes = config::parse_quantity(o.substr(prefix.size()), config::Dimension::bytes, &why);
+    const auto bytes =
+        config::parse_quantity(o.substr(prefix.size()), config::Dimension::bytes, &why);
     if (!bytes || *bytes <= 0)
-      throw config::ConfigError({"command line", 1, 1}, "--max-memory", "expected a byte quantity such as \"4 GiB\", found '" + o.substr(prefix.size()) + "'" + (why.empty() ? "" : ": " + why));
+      throw config::ConfigError({"command line", 1, 1}, "--max-memory",
+                                "expected a byte quantity such as \"4 GiB\", found '" +
+                                    o.substr(prefix.size()) + "'" +
+                                    (why.empty() ? "" : ": " + why));
     x.max_memory_bytes = *bytes;
   }
   return {training::memory_budget_bytes(x)};
@@ -156,7 +160,8 @@ void add_topology_command(CLI::App& app) {
       spec = s.cluster;
       catalog = s.catalog;
       budget.bytes = training::memory_budget_bytes(s.execution);
-      if (s.execution.max_memory_bytes > 0) budget.pos = s.execution.budget_pos, budget.key = s.execution.budget_key;
+      if (s.execution.max_memory_bytes > 0)
+        budget.pos = s.execution.budget_pos, budget.key = s.execution.budget_key;
     } else {
       catalog = config::builtin_catalog();
       o->request.system = o->target;

@@ -72,11 +72,12 @@ TEST_CASE("10,000 micro-batches past the budget are refused with the estimate", 
 
 TEST_CASE("an unfolded 1,024-GPU step under an 8 GiB address limit is refused cleanly",
           "[cli][scale]") {
-  // It peaks at 7.3 GB (the report); the default budget is half of the 8 GiB limit.
+  // It peaks at 7.3 GB (the report); the default budget is half of the 8 GiB limit (or less,
+  // on a machine with less available).
   const auto o =
       dtsim_cli_limited("run " + kRepro + "run-nofold-1024-gpus-bad-alloc.yaml", 8388608);
   CHECK(o.status == 2);
-  CHECK_THAT(o.out, Catch::Contains("training.global_batch") && Catch::Contains("within 4 GiB") &&
+  CHECK_THAT(o.out, Catch::Contains("training.global_batch") && Catch::Contains("simulates within") &&
                         Catch::Contains("1024 simulated ranks") &&
                         Catch::Contains("simulation.fold: true"));
   CHECK_THAT(o.out, !Catch::Contains("internal error"));

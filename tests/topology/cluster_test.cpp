@@ -226,7 +226,8 @@ TEST_CASE("every link has a reverse with swapped ends; lookups find them", "[top
   CHECK(c.find_link(c.layout().accelerators[0].vertex, c.layout().accelerators[1].vertex) == -1);
 }
 
-TEST_CASE("8,193 DGX H100 nodes: 65 pods whose spines reach windows of 33 cores", "[topology][scale]") {
+TEST_CASE("8,193 DGX H100 nodes: 65 pods whose spines reach windows of 33 cores",
+          "[topology][scale]") {
   // Rail-optimized, 32-node units on 64-port switches (systems.yaml): ceil(8193 / 32) = 257
   // units x 8 rails = 2,056 leaves; pods of 64 / 2 = 32 leaves: ceil(2056 / 32) = 65 pods of
   // 32 spines (one per leaf uplink) = 2,080 spines; each plane's cores take 65 x 32 spine
@@ -245,7 +246,8 @@ TEST_CASE("8,193 DGX H100 nodes: 65 pods whose spines reach windows of 33 cores"
     }
 }
 
-TEST_CASE("a 3-tier fabric refuses more pods than two spines can share a core for", "[topology][scale]") {
+TEST_CASE("a 3-tier fabric refuses more pods than two spines can share a core for",
+          "[topology][scale]") {
   // Spines with w = 32 uplinks reach windows of w of a plane's C = ceil(pods x 32 / 64) cores;
   // any two windows meet while 2w > C, i.e. pods <= (2w - 1) x 64 / w = 126 pods of 32 leaves:
   // 4,032 leaves / 8 rails = 504 units of 32 nodes = 16,128 nodes (129,024 GPUs).
@@ -253,7 +255,8 @@ TEST_CASE("a 3-tier fabric refuses more pods than two spines can share a core fo
   CHECK(check_cluster_shape(dgx, {16128, {}, 1}, dgx.fabric).empty());
   CHECK_THAT(check_cluster_shape(dgx, {16129, {}, 1}, dgx.fabric),
              Catch::Contains("joins at most 126 pods") && Catch::Contains("needs 127 pods"));
-  CHECK_THAT(check_cluster_shape(dgx, {1000000, {}, 1}, dgx.fabric), Catch::Contains("needs 7813 pods"));
+  CHECK_THAT(check_cluster_shape(dgx, {1000000, {}, 1}, dgx.fabric),
+             Catch::Contains("needs 7813 pods"));
 }
 
 TEST_CASE("the cluster size estimate counts the links the builder makes", "[topology][scale]") {
@@ -267,7 +270,8 @@ TEST_CASE("the cluster size estimate counts the links the builder makes", "[topo
   CHECK(build("dgx-h100", 8192).link_count() == 2 * 5 * 65536);  // two directions each
 }
 
-TEST_CASE("100,000 H100 (12,500 DGX nodes, docs/topology.md) build and route", "[topology][scale]") {
+TEST_CASE("100,000 H100 (12,500 DGX nodes, docs/topology.md) build and route",
+          "[topology][scale]") {
   // 391 units x 8 = 3,128 leaves in ceil(3128 / 32) = 98 pods; C = ceil(98 x 32 / 64) = 49
   // cores a plane, under 2 x 32: any two pods share a core.
   const Cluster c = build("dgx-h100", 12500);

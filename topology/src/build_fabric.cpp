@@ -70,7 +70,8 @@ void build_clos(Cluster& c, const LeafGroup& g, const FabricSpec& f, const Fabri
   const int spines_per_pod = static_cast<int>(plan.spines_per_pod);
   const int uplinks = static_cast<int>(plan.uplinks);
   const int first_pod = static_cast<int>(clos.spines_of_pod.size());
-  for (int i = 0; i < g.leaves; ++i) clos.pod_of_leaf[first_leaf_ordinal + i] = first_pod + i / per_pod;
+  for (int i = 0; i < g.leaves; ++i)
+    clos.pod_of_leaf[first_leaf_ordinal + i] = first_pod + i / per_pod;
   for (int p = 0; p < pods; ++p) {
     clos.spines_of_pod.emplace_back();
     for (int j = 0; j < spines_per_pod; ++j) {

@@ -32,7 +32,7 @@ void build_torus_slice(Cluster& c, const Catalog& catalog, const SystemSpec& sys
 // 64-bit: a million nodes' worth must be sized (and refused) without overflowing.
 struct ClosPlan {
   std::int64_t leaves = 0;
-  std::int64_t uplinks = 0;          // per leaf: ceil(NIC ports / oversubscription)
+  std::int64_t uplinks = 0;  // per leaf: ceil(NIC ports / oversubscription)
   std::int64_t leaves_per_pod = 0;
   std::int64_t pods = 1;
   std::int64_t spines_per_pod = 0;

@@ -88,7 +88,9 @@ void on_torus(const Cluster& c, int a, int b, std::vector<VertexId>& path) {
 // one among those that are; build_fabric guarantees there is one.
 VertexId common_core(const Cluster& c, const std::vector<VertexId>& cores, VertexId from,
                      VertexId to, std::uint64_t h) {
-  auto reaches_both = [&](VertexId core) { return c.find_link(from, core) >= 0 && c.find_link(core, to) >= 0; };
+  auto reaches_both = [&](VertexId core) {
+    return c.find_link(from, core) >= 0 && c.find_link(core, to) >= 0;
+  };
   const VertexId hashed = cores[h % cores.size()];
   if (reaches_both(hashed)) return hashed;
   std::vector<VertexId> common;

@@ -65,9 +65,10 @@ void check_degree_products(const PlanInput& in) {
   for (const auto& [key, degree] : degrees) {
     product *= degree.value_or(1);
     if (product > kMaxAccelerators)
-      in.at(key).fail(fmt::format("expected tp*pp*dp*cp of at most 2^28 = {} accelerators (the "
-                                  "largest cluster dtsim sizes), found a product of {} so far",
-                                  kMaxAccelerators, product));
+      in.at(key).fail(
+          fmt::format("expected tp*pp*dp*cp of at most 2^28 = {} accelerators (the "
+                      "largest cluster dtsim sizes), found a product of {} so far",
+                      kMaxAccelerators, product));
   }
   const std::int64_t chunks = std::int64_t{in.pp.value_or(1)} * in.vpp.value_or(1);
   if (chunks > (1 << 20))

@@ -70,8 +70,9 @@ void confirm(const config::Scenario& s, SearchResult& out) {
     try {
       bytes += training::check_step_work(scenario, training::step_inputs(scenario)).bytes;
     } catch (const config::ConfigError& e) {
-      throw config::ConfigError(e.pos(), e.key_path(), "confirming plan " + plan_text(r.plan) +
-                                                           ": " + e.message() + "; or search.confirm: 0");
+      throw config::ConfigError(
+          e.pos(), e.key_path(),
+          "confirming plan " + plan_text(r.plan) + ": " + e.message() + "; or search.confirm: 0");
     }
   }
   auto replay = [&](std::size_t i) {
