@@ -77,7 +77,8 @@ TEST_CASE("an unfolded 1,024-GPU step under an 8 GiB address limit is refused cl
   const auto o =
       dtsim_cli_limited("run " + kRepro + "run-nofold-1024-gpus-bad-alloc.yaml", 8388608);
   CHECK(o.status == 2);
-  CHECK_THAT(o.out, Catch::Contains("training.global_batch") && Catch::Contains("simulates within") &&
+  CHECK_THAT(o.out, Catch::Contains("training.global_batch") &&
+                        Catch::Contains("simulates within") &&
                         Catch::Contains("1024 simulated ranks") &&
                         Catch::Contains("simulation.fold: true"));
   CHECK_THAT(o.out, !Catch::Contains("internal error"));

@@ -157,7 +157,6 @@ StepWork estimate_step_work(const config::Scenario& s, const StepInputs& in) {
   w.simulated_ranks = per_stage * p.pp;
   w.micro_batches = p.micro_batches(s.training);
   const double m = static_cast<double>(w.micro_batches);
-  double rank_entries = 0;  // ints in the communication ops' rank lists
   for (int stage = 0; stage < p.pp; ++stage) {
     const PassWork pass = stage_micro_batch_work(s, in, stage);
     w.tasks += static_cast<double>(per_stage) * (m * pass.tasks + per_step_tasks(s, in, stage));
@@ -166,7 +165,8 @@ StepWork estimate_step_work(const config::Scenario& s, const StepInputs& in) {
   // A group of g ranks lists g ranks, folded or not; folded, also one offset per group of its
   // kind in the stage. An unfolded op is shared by its g members: g entries per g member tasks.
   const double group = std::max({p.tp, p.cp, p.ep, 2});
-  rank_entries = s.execution.fold ? w.comm_ops * (group + static_cast<double>(stage_ranks) / group)
+  const double rank_entries = s.execution.fold
+                                  ? w.comm_ops * (group + static_cast<double>(stage_ranks) / group)
                                   : w.comm_ops;
   if (s.execution.network != config::Execution::Network::ideal)
     w.cluster_bytes =

@@ -6,8 +6,8 @@
 #include <vector>
 
 #include "dtsim/models/parallel_plan.hpp"
-#include "dtsim/sim/config/error.hpp"
 #include "dtsim/models/transformer.hpp"
+#include "dtsim/sim/config/error.hpp"
 #include "dtsim/topology/build.hpp"
 #include "dtsim/topology/catalog.hpp"
 
