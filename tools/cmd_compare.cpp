@@ -44,6 +44,7 @@ void add_compare_command(CLI::App& app) {
   auto o = std::make_shared<Options>();
   auto* cmd = app.add_subcommand("compare", "run a scenario's variants side by side");
   cmd->add_option("scenario", o->scenario, "scenario YAML file with a variants: list")->required();
+  add_max_memory_option(*cmd, o->overrides);
   cmd->add_option("--set", o->overrides, "override a key in every variant: --set training.tokens=1e12");
   auto* json = cmd->add_flag("--json", o->json, "print JSON: one object per variant");
   cmd->add_flag("--csv", o->csv, "print CSV: a row per variant")->excludes(json);

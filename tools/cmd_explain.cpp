@@ -131,6 +131,7 @@ void add_explain_command(CLI::App& app) {
   auto* cmd = app.add_subcommand("explain", "walk through one training step: FLOPs, memory, traffic, bubble, "
                                             "what bounds it and what would help most");
   cmd->add_option("scenario", o->scenario, "scenario YAML file")->required();
+  add_max_memory_option(*cmd, o->overrides);
   cmd->add_option("--set", o->overrides, "override a scenario key: --set parallelism.tp=4")->take_all();
   cmd->add_option("--confirm", o->confirm,
                   fmt::format("plans the search replays for the next-best plan (default: search.confirm "

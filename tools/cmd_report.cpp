@@ -75,6 +75,7 @@ void add_report_command(CLI::App& app) {
       ->check(CLI::IsMember({"breakdown", "timeline", "memory", "links"}));
   cmd->add_option("--variant", o->variant, "with --chart: the variant to draw (default: the first; breakdown and "
                                            "memory show all variants)");
+  add_max_memory_option(*cmd, o->overrides);
   cmd->add_option("--set", o->overrides, "override a key: --set parallelism.pp=4");
   cmd->add_flag("--search", o->search, "let each variant find its fastest plan (as a search: block does)");
   cmd->callback([o] {

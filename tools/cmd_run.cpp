@@ -253,6 +253,7 @@ void add_run_command(CLI::App& app) {
   auto* cmd = app.add_subcommand("run", "simulate one training step of a scenario and report it");
   cmd->add_option("scenario", opts->scenario, "scenario YAML file")->required();
   cmd->add_flag("--json", opts->json, "print one JSON document instead of tables");
+  add_max_memory_option(*cmd, opts->overrides);
   cmd->add_option("--set", opts->overrides, "override a scenario key: --set parallelism.tp=4")
       ->take_all();
   cmd->add_option("--trace", opts->trace, "write the step as a Chrome trace (open it in Perfetto)");

@@ -117,6 +117,7 @@ void add_search_command(CLI::App& app) {
   auto o = std::make_shared<Options>();
   auto* cmd = app.add_subcommand("search", "find the fastest parallel plans that fit, and say why the rest lost");
   cmd->add_option("scenario", o->scenario, "scenario YAML file (its plan is ranked too)")->required();
+  add_max_memory_option(*cmd, o->overrides);
   cmd->add_option("--set", o->overrides, "override a scenario key: --set cluster.nodes=64");
   cmd->add_option("--top", o->top, "plans to show (default: search.top, 5)")->check(CLI::PositiveNumber);
   cmd->add_option("--confirm", o->confirm, "best screened plans to replay in full (default: search.confirm, 8)")

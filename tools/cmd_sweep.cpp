@@ -131,6 +131,7 @@ void add_sweep_command(CLI::App& app) {
       "sweep", "simulate every combination of some scenario keys' values; one row per point");
   cmd->add_option("scenario", o->scenario, "scenario YAML file (its `sweep:` block gives axes too)")
       ->required();
+  add_max_memory_option(*cmd, o->sets);
   cmd->add_option(
          "--set", o->sets,
          "an axis, KEY=V1,V2,... (commas inside [], {} or quotes do not split), or with one value "

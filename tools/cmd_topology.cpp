@@ -7,6 +7,8 @@
 
 #include "commands.hpp"
 #include "dtsim/sim/config/loader.hpp"
+#include "dtsim/sim/config/quantity.hpp"
+#include "dtsim/sim/training/work_estimate.hpp"
 #include "dtsim/topology/metrics.hpp"
 #include "text_table.hpp"
 
@@ -89,6 +91,43 @@ void print_text(const config::ClusterSpec& spec, const topology::TopologySummary
   std::cout << whole.str();
 }
 
+// The budget: the scenario's, or --max-memory's (the last one given) for a system preset.
+struct Budget {
+  double bytes = 0;
+  config::SourcePos pos{"command line", 1, 1};
+  std::string key = "--max-memory";
+};
+
+Budget preset_budget(const std::vector<std::string>& overrides) {
+  const std::string prefix = "simulation.max_memory=";
+  config::Execution x;
+  for (const auto& o : overrides) {
+    if (o.rfind(prefix, 0) != 0) continue;
+    std::string why;
+    const auto bytes =
+        config::parse_quantity(o.substr(prefix.size()), config::Dimension::bytes, &why);
+    if (!bytes || *bytes <= 0)
+      throw config::ConfigError({"command line", 1, 1}, "--max-memory",
+                                "expected a byte quantity such as \"4 GiB\", found '" +
+                                    o.substr(prefix.size()) + "'" +
+                                    (why.empty() ? "" : ": " + why));
+    x.max_memory_bytes = *bytes;
+  }
+  return {training::memory_budget_bytes(x)};
+}
+
+// Refuses at once, with the estimate, a graph that would not fit the budget.
+void check_size(const config::ClusterSpec& spec, const Budget& budget) {
+  const auto size = topology::estimate_cluster_size(spec.system, spec.shape(), spec.fabric);
+  if (size.bytes <= budget.bytes) return;
+  throw config::ConfigError(
+      budget.pos, budget.key,
+      fmt::format("expected a cluster graph that fits in {}, found {} accelerators and about {} "
+                  "links needing about {}; use fewer nodes or a larger --max-memory",
+                  training::memory_text(budget.bytes), size.accelerators, size.links,
+                  training::memory_text(size.bytes)));
+}
+
 }  // namespace
 
 void add_topology_command(CLI::App& app) {
@@ -106,6 +145,7 @@ void add_topology_command(CLI::App& app) {
   cmd->add_option("--nodes", o->request.nodes, "number of nodes (racks, TPU hosts)")->check(CLI::PositiveNumber);
   cmd->add_option("--shape", o->request.shape, "TPU slice shape, e.g. 8x8x16");
   cmd->add_option("--slices", o->request.slices, "TPU slices joined over DCN")->check(CLI::PositiveNumber);
+  add_max_memory_option(*cmd, o->overrides);
   cmd->add_option("--set", o->overrides, "override a scenario key")->take_all();
   cmd->add_flag("--json", o->json, "print one JSON document");
   cmd->add_flag("--dot", o->dot, "print the graph in Graphviz DOT");
@@ -114,15 +154,21 @@ void add_topology_command(CLI::App& app) {
                           std::filesystem::is_regular_file(o->target);
     config::ClusterSpec spec;
     topology::Catalog catalog;
+    Budget budget;
     if (scenario) {
       const auto s = config::load_scenario(o->target, o->overrides);
       spec = s.cluster;
       catalog = s.catalog;
+      budget.bytes = training::memory_budget_bytes(s.execution);
+      if (s.execution.max_memory_bytes > 0)
+        budget.pos = s.execution.budget_pos, budget.key = s.execution.budget_key;
     } else {
       catalog = config::builtin_catalog();
       o->request.system = o->target;
       spec = config::load_cluster(o->request, catalog);
+      budget = preset_budget(o->overrides);
     }
+    check_size(spec, budget);
     const auto cluster = topology::build_cluster(catalog, spec.system, spec.shape(), spec.fabric);
     if (o->dot) {
       std::cout << topology::to_dot(cluster);

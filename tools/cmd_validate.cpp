@@ -161,6 +161,7 @@ void add_validate_command(CLI::App& app) {
   auto* cmd = app.add_subcommand("validate", "simulate published training runs and compare with their step times");
   cmd->add_option("file", o->file, "cases in shared/data/calibration.yaml format")->required();
   cmd->add_option("--only", o->only, "run only the cases whose id contains this text");
+  add_max_memory_option(*cmd, o->overrides);
   cmd->add_option("--set", o->overrides, "override a scenario key in every case: --set parallelism.zero=1")
       ->take_all();
   cmd->add_option("--export", o->export_dir,

@@ -5,6 +5,7 @@
 #include <fmt/ranges.h>
 
 #include <iostream>
+#include <new>
 
 #include "commands.hpp"
 #include "exit_status.hpp"
@@ -63,6 +64,10 @@ int main(int argc, char** argv) {
     return 2;
   } catch (const std::invalid_argument& e) {
     std::cerr << "dtsim: error: " << e.what() << '\n';
+    return 2;
+  } catch (const std::bad_alloc&) {  // past the work estimate's budget (work_estimate.hpp)
+    std::cerr << "dtsim: error: out of memory: the scenario needs more than this machine gives; "
+                 "shrink it (fewer micro-batches, simulation.fold: true, a smaller cluster)\n";
     return 2;
   } catch (const std::exception& e) {
     std::cerr << "dtsim: internal error: " << e.what() << '\n';

@@ -1,6 +1,8 @@
 // Cluster graphs against hand counts from published reference designs (shared/data/hardware.md
 // sections 4-5), and the routes traffic takes through them.
+#include <algorithm>
 #include <catch2/catch.hpp>
+#include <cstdint>
 #include <map>
 #include <set>
 
@@ -222,4 +224,59 @@ TEST_CASE("every link has a reverse with swapped ends; lookups find them", "[top
     CHECK(c.find_link(l.src, l.dst) == id);
   }
   CHECK(c.find_link(c.layout().accelerators[0].vertex, c.layout().accelerators[1].vertex) == -1);
+}
+
+TEST_CASE("8,193 DGX H100 nodes: 65 pods whose spines reach windows of 33 cores",
+          "[topology][scale]") {
+  // Rail-optimized, 32-node units on 64-port switches (systems.yaml): ceil(8193 / 32) = 257
+  // units x 8 rails = 2,056 leaves; pods of 64 / 2 = 32 leaves: ceil(2056 / 32) = 65 pods of
+  // 32 spines (one per leaf uplink) = 2,080 spines; each plane's cores take 65 x 32 spine
+  // uplinks: ceil(2080 / 64) = 33 cores, x 32 planes = 1,056.
+  const Cluster c = build("dgx-h100", 8193);
+  CHECK(count(c, VertexKind::leaf) == 2056);
+  CHECK(count(c, VertexKind::spine) == 2080);
+  CHECK(count(c, VertexKind::core) == 1056);
+  CHECK(cables(c, VertexKind::spine, VertexKind::core) == 2080 * 32);  // every spine uplink cabled
+  // From the first GPU to a GPU of every pod: pod p starts at leaf 32p, i.e. unit 4p, node
+  // 128p. Across pods on one rail: GPU, NIC, leaf, spine, core, spine, leaf, NIC, GPU = 8 links.
+  for (int pod = 1; pod < 65; ++pod)
+    for (std::uint64_t salt = 0; salt < 4; ++salt) {
+      const int node = std::min(128 * pod, 8192);
+      CHECK(c.route(0, node * 8, salt).size() == 8);
+    }
+}
+
+TEST_CASE("a 3-tier fabric refuses more pods than two spines can share a core for",
+          "[topology][scale]") {
+  // Spines with w = 32 uplinks reach windows of w of a plane's C = ceil(pods x 32 / 64) cores;
+  // any two windows meet while 2w > C, i.e. pods <= (2w - 1) x 64 / w = 126 pods of 32 leaves:
+  // 4,032 leaves / 8 rails = 504 units of 32 nodes = 16,128 nodes (129,024 GPUs).
+  const auto& dgx = *catalog().find_system("dgx-h100");
+  CHECK(check_cluster_shape(dgx, {16128, {}, 1}, dgx.fabric).empty());
+  CHECK_THAT(check_cluster_shape(dgx, {16129, {}, 1}, dgx.fabric),
+             Catch::Contains("joins at most 126 pods") && Catch::Contains("needs 127 pods"));
+  CHECK_THAT(check_cluster_shape(dgx, {1000000, {}, 1}, dgx.fabric),
+             Catch::Contains("needs 7813 pods"));
+}
+
+TEST_CASE("the cluster size estimate counts the links the builder makes", "[topology][scale]") {
+  // 8,192 DGX H100 nodes (65,536 GPUs): one NVSwitch link and one PCIe link to its NIC per
+  // GPU, one NIC-leaf link per NIC (65,536 each), 2,048 leaves x 32 spines of their pod, and
+  // 2,048 spines x 32 cores of their plane (65,536 each): 5 x 65,536 = 327,680.
+  const auto& dgx = *catalog().find_system("dgx-h100");
+  const ClusterSize size = estimate_cluster_size(dgx, {8192, {}, 1}, dgx.fabric);
+  CHECK(size.accelerators == 65536);
+  CHECK(size.links == 5 * 65536);
+  CHECK(build("dgx-h100", 8192).link_count() == 2 * 5 * 65536);  // two directions each
+}
+
+TEST_CASE("100,000 H100 (12,500 DGX nodes, docs/topology.md) build and route",
+          "[topology][scale]") {
+  // 391 units x 8 = 3,128 leaves in ceil(3128 / 32) = 98 pods; C = ceil(98 x 32 / 64) = 49
+  // cores a plane, under 2 x 32: any two pods share a core.
+  const Cluster c = build("dgx-h100", 12500);
+  CHECK(c.accelerators() == 100000);
+  CHECK(count(c, VertexKind::core) == 32 * 49);
+  // GPU 0 hops over NVSwitch to GPU 7 on the last GPU's rail (PXN, 2 links), then 8 as above.
+  CHECK(c.route(0, 99999).size() == 10);
 }

@@ -86,7 +86,7 @@ std::string check_cluster_shape(const SystemSpec& system, const ClusterShape& sh
     return "a leaf with " + std::to_string(nics_per_leaf) + " NIC ports and " +
            std::to_string(uplinks) + " uplinks exceeds the switch radix of " +
            std::to_string(fabric.switch_radix);
-  return {};
+  return detail::clos_problem(detail::plan_fabric(system, shape.nodes, fabric).clos, fabric);
 }
 
 Cluster build_cluster(const Catalog& catalog, const SystemSpec& system, const ClusterShape& shape,

@@ -9,7 +9,11 @@
 //   3 tiers: pods of radix/2 leaves (or of `pod_accelerators`), u spines per pod with one cable
 //            from each leaf; spine j of every pod belongs to plane j, whose cores take the
 //            spines' ceil(leaves_per_pod / pod_oversubscription) uplinks (B200 SuperPOD, 16 SU:
-//            128 leaves, 128 spines, 64 cores).
+//            128 leaves, 128 spines, 64 cores). When a plane has more cores than a spine
+//            has uplinks (more pods than the radix: 8,193 DGX H100 nodes make 65 pods of 32
+//            leaves on 64-port switches, 33 cores a plane), each spine reaches a rotating
+//            window of them and routing picks a core both spines reach (fabric_plan.cpp
+//            says how many pods that allows).
 #include <cmath>
 #include <stdexcept>
 
@@ -47,6 +51,8 @@ void add_trunk(Cluster& c, VertexId a, VertexId b, int cables, const FabricLinks
 
 void build_clos(Cluster& c, const LeafGroup& g, const FabricSpec& f, const FabricLinks& l) {
   auto& clos = c.layout().clos;
+  const ClosPlan plan = plan_clos(g.leaves, g.ports_per_leaf, g.accelerators_per_leaf, f);
+  if (auto why = clos_problem(plan, f); !why.empty()) throw std::invalid_argument(why);
   std::vector<VertexId> leaves;
   for (int i = 0; i < g.leaves; ++i) leaves.push_back(c.add_vertex(VertexKind::leaf));
   const int first_leaf_ordinal = static_cast<int>(clos.pod_of_leaf.size());
@@ -58,21 +64,14 @@ void build_clos(Cluster& c, const LeafGroup& g, const FabricSpec& f, const Fabri
                LinkClass::network, l.nic.type, ports);
     clos.leaf_of_nic[c.vertex(nic).index] = leaves[g.leaf_of[k]];
   }
-  const int radix = f.switch_radix;
-  const int up = static_cast<int>(std::ceil(g.ports_per_leaf / f.oversubscription));
-  int per_pod = g.leaves;
-  if (f.pod_accelerators > 0)
-    per_pod = std::max(1, f.pod_accelerators / std::max(1, g.accelerators_per_leaf));
-  else if (f.tiers == 3 || (f.tiers == 0 && g.leaves > radix))
-    per_pod = radix / 2;
-  if (f.tiers == 2 && g.leaves > radix)
-    throw std::invalid_argument("a 2-tier fabric of radix " + std::to_string(radix) + " holds at most " +
-                                std::to_string(radix) + " leaves, this one needs " + std::to_string(g.leaves));
-  const int pods = (g.leaves + per_pod - 1) / per_pod;
+  // clos_problem passed: every figure is a switch count of a buildable graph.
+  const int per_pod = static_cast<int>(plan.leaves_per_pod);
+  const int pods = static_cast<int>(plan.pods);
+  const int spines_per_pod = static_cast<int>(plan.spines_per_pod);
+  const int uplinks = static_cast<int>(plan.uplinks);
   const int first_pod = static_cast<int>(clos.spines_of_pod.size());
-  for (int i = 0; i < g.leaves; ++i) clos.pod_of_leaf[first_leaf_ordinal + i] = first_pod + i / per_pod;
-
-  const int spines_per_pod = pods == 1 ? (g.leaves * up + radix - 1) / radix : up;
+  for (int i = 0; i < g.leaves; ++i)
+    clos.pod_of_leaf[first_leaf_ordinal + i] = first_pod + i / per_pod;
   for (int p = 0; p < pods; ++p) {
     clos.spines_of_pod.emplace_back();
     for (int j = 0; j < spines_per_pod; ++j) {
@@ -85,12 +84,11 @@ void build_clos(Cluster& c, const LeafGroup& g, const FabricSpec& f, const Fabri
   for (int i = 0; i < g.leaves; ++i) {
     const auto& spines = clos.spines_of_pod[first_pod + i / per_pod];
     for (int j = 0; j < spines_per_pod; ++j)
-      add_trunk(c, leaves[i], spines[j], pods == 1 ? spread(up, spines_per_pod, i, j) : 1, l);
+      add_trunk(c, leaves[i], spines[j], pods == 1 ? spread(uplinks, spines_per_pod, i, j) : 1, l);
   }
   if (pods == 1) return;
   // Third tier: plane j joins spine j of every pod.
-  const int spine_up = static_cast<int>(std::ceil(per_pod / f.pod_oversubscription));
-  const int cores_per_plane = (pods * spine_up + radix - 1) / radix;
+  const int cores_per_plane = static_cast<int>(plan.cores_per_plane);
   const int first_plane = static_cast<int>(clos.cores_of_plane.size());
   for (int j = 0; j < spines_per_pod; ++j) {
     clos.cores_of_plane.emplace_back();
@@ -101,7 +99,8 @@ void build_clos(Cluster& c, const LeafGroup& g, const FabricSpec& f, const Fabri
     for (int j = 0; j < spines_per_pod; ++j) {
       const VertexId spine = clos.spines_of_pod[first_pod + p][j];
       for (int k = 0; k < cores_per_plane; ++k)
-        add_trunk(c, spine, clos.cores_of_plane[first_plane + j][k], spread(spine_up, cores_per_plane, p, k), l);
+        add_trunk(c, spine, clos.cores_of_plane[first_plane + j][k],
+                  spread(static_cast<int>(plan.spine_uplinks), cores_per_plane, p, k), l);
     }
   for (std::size_t s = clos.plane_of_spine.size() - pods * spines_per_pod; s < clos.plane_of_spine.size(); ++s)
     clos.plane_of_spine[s] += first_plane;

@@ -11,6 +11,7 @@
 //   default since NCCL 2.12): it then stays on one rail, off the spines within a scalable unit,
 //   and on multi-plane fabrics it is the only way across.
 #include <algorithm>
+#include <iterator>
 #include <stdexcept>
 
 #include "build_internal.hpp"
@@ -82,6 +83,22 @@ void on_torus(const Cluster& c, int a, int b, std::vector<VertexId>& path) {
   }
 }
 
+// A core of the plane cabled to both spines, by the hash: the hashed core itself when it is
+// (every core is, unless the plane has more cores than a spine has uplinks), else the hashed
+// one among those that are; build_fabric guarantees there is one.
+VertexId common_core(const Cluster& c, const std::vector<VertexId>& cores, VertexId from,
+                     VertexId to, std::uint64_t h) {
+  auto reaches_both = [&](VertexId core) {
+    return c.find_link(from, core) >= 0 && c.find_link(core, to) >= 0;
+  };
+  const VertexId hashed = cores[h % cores.size()];
+  if (reaches_both(hashed)) return hashed;
+  std::vector<VertexId> common;
+  std::copy_if(cores.begin(), cores.end(), std::back_inserter(common), reaches_both);
+  if (common.empty()) throw std::logic_error("no core switch joins these two pods");
+  return common[h % common.size()];
+}
+
 // NIC to NIC through the fabric (both NICs already on the path's ends).
 void across_fabric(const Cluster& c, VertexId nic_a, VertexId nic_b, std::uint64_t salt,
                    std::vector<VertexId>& path) {
@@ -98,7 +115,7 @@ void across_fabric(const Cluster& c, VertexId nic_a, VertexId nic_b, std::uint64
     path.push_back(spines_a[j]);
     if (pa != pb) {
       const auto& cores = clos.cores_of_plane[clos.plane_of_spine[c.vertex(spines_a[j]).index]];
-      path.push_back(cores[(h >> 32) % cores.size()]);
+      path.push_back(common_core(c, cores, spines_a[j], clos.spines_of_pod[pb][j], h >> 32));
       path.push_back(clos.spines_of_pod[pb][j]);
     }
     path.push_back(lb);

@@ -22,7 +22,10 @@ using models::Schedule;
 void read_training(const Node& n, Scenario& s) {
   MapReader m(n);
   auto& t = s.training;
-  t.global_batch = as_int(m.require("global_batch", "the number of sequences per step"), 1);
+  const Node batch = m.require("global_batch", "the number of sequences per step");
+  t.global_batch = as_int(batch, 1);
+  s.execution.budget_pos = batch.pos();
+  s.execution.budget_key = batch.path();
   t.seq_len = s.model.seq_len;
   if (auto sl = m.get("seq_len")) t.seq_len = static_cast<int>(as_int(*sl, 1, 1 << 30));
   else s.notes.push_back(fmt::format("training.seq_len = {} (the model's)", t.seq_len));
@@ -42,7 +45,35 @@ void read_simulation(const Node& n, Execution& x) {
   if (auto v = m.get("network"))
     x.network = as_choice<N>(*v, {{"flow", N::flow}, {"analytical", N::analytical}, {"ideal", N::ideal}});
   if (auto v = m.get("fold")) x.fold = as_bool(*v);
+  if (auto v = m.get("max_memory")) {
+    x.max_memory_bytes = as_quantity(*v, Dimension::bytes);
+    if (x.max_memory_bytes <= 0) v->expected("a positive byte quantity such as \"4 GiB\"");
+    x.budget_pos = v->pos();
+    x.budget_key = v->path();
+  }
   m.finish();
+}
+
+// Degrees and their products are ints downstream: refuse, before any product can overflow, a
+// plan larger than the largest cluster read_size accepts (2^28 accelerators) or more pipeline
+// chunks than the largest model could have layers for (2^20, as `layers` entries).
+void check_degree_products(const PlanInput& in) {
+  constexpr std::int64_t kMaxAccelerators = std::int64_t{1} << 28;
+  std::int64_t product = 1;
+  const std::pair<const char*, std::optional<int>> degrees[] = {
+      {"tp", in.tp}, {"pp", in.pp}, {"dp", in.dp}, {"cp", in.cp}};
+  for (const auto& [key, degree] : degrees) {
+    product *= degree.value_or(1);
+    if (product > kMaxAccelerators)
+      in.at(key).fail(
+          fmt::format("expected tp*pp*dp*cp of at most 2^28 = {} accelerators (the "
+                      "largest cluster dtsim sizes), found a product of {} so far",
+                      kMaxAccelerators, product));
+  }
+  const std::int64_t chunks = std::int64_t{in.pp.value_or(1)} * in.vpp.value_or(1);
+  if (chunks > (1 << 20))
+    in.at("vpp").fail(fmt::format("expected pp*vpp of at most 2^20 = {} pipeline chunks, found {}",
+                                  1 << 20, chunks));
 }
 
 // Reads what the file says; check_plan() derives dp and fills the rest.
@@ -62,6 +93,7 @@ PlanInput read_parallelism(const Node& n, Execution& exec) {
   read_degree("ep", in.ep);
   read_degree("vpp", in.vpp);
   read_degree("micro_batch", in.micro_batch);
+  check_degree_products(in);
   if (auto s = m.get("schedule")) {
     in.given.emplace("schedule", *s);
     in.schedule = as_choice<Schedule>(*s, {{"gpipe", Schedule::gpipe},
@@ -109,7 +141,14 @@ void read_size(MapReader& m, const Node& n, ClusterSpec& c) {
   if (!nodes && !accelerators && c.torus_shape.empty())
     n.fail("expected 'nodes' or 'accelerators' to size the cluster, found neither");
   int total = 0;
-  if (nodes) total = static_cast<int>(as_int(*nodes, 1, 1 << 24)) * per_node;
+  if (nodes) {
+    // 2^28 accelerators at most, as `accelerators` takes: every count derived from it is an int.
+    const std::int64_t n = as_int(*nodes, 1, 1 << 24);
+    if (n * per_node > (1 << 28))
+      nodes->fail(fmt::format("expected at most 2^28 = {} accelerators, found {} nodes x {} = {}",
+                              1 << 28, n, per_node, n * per_node));
+    total = static_cast<int>(n) * per_node;
+  }
   if (accelerators) {
     const int a = static_cast<int>(as_int(*accelerators, 1, 1 << 28));
     if (!torus && a % per_node != 0)

@@ -8,6 +8,8 @@
 
 #include "dtsim/sim/study/summary.hpp"
 #include "dtsim/sim/training/device_compute.hpp"
+#include "dtsim/sim/training/step_builder.hpp"
+#include "dtsim/sim/training/work_estimate.hpp"
 #include "plan_estimate.hpp"
 #include "plan_space.hpp"
 
@@ -59,10 +61,28 @@ void confirm(const config::Scenario& s, SearchResult& out) {
   }
   const bool given_chosen = std::any_of(chosen.begin(), chosen.end(), [](const auto& r) { return r.given; });
   if (out.given && !given_chosen && s.search.confirm > 0) chosen.push_back(*out.given);
-  tbb::parallel_for(std::size_t{0}, chosen.size(), [&](std::size_t i) {
+  // A replay too large for the budget is refused here, in plan order, so that the message does
+  // not depend on which thread would have failed first; replays that fit one by one but not
+  // all at once run one after another.
+  double bytes = 0;
+  for (const auto& r : chosen) {
+    const auto scenario = with_plan(s, r.plan);
+    try {
+      bytes += training::check_step_work(scenario, training::step_inputs(scenario)).bytes;
+    } catch (const config::ConfigError& e) {
+      throw config::ConfigError(
+          e.pos(), e.key_path(),
+          "confirming plan " + plan_text(r.plan) + ": " + e.message() + "; or search.confirm: 0");
+    }
+  }
+  auto replay = [&](std::size_t i) {
     chosen[i].simulated = training::simulate_step(with_plan(s, chosen[i].plan));
     chosen[i].confirmed = true;
-  });
+  };
+  if (bytes <= training::memory_budget_bytes(s.execution))
+    tbb::parallel_for(std::size_t{0}, chosen.size(), replay);
+  else
+    for (std::size_t i = 0; i < chosen.size(); ++i) replay(i);
   for (const auto& r : chosen)
     if (r.given) out.given = r;
   sort_by_time(chosen);

@@ -11,6 +11,7 @@
 #include "dtsim/sim/training/device_compute.hpp"
 #include "dtsim/sim/training/pipeline_schedule.hpp"
 #include "dtsim/sim/training/rank_layout.hpp"
+#include "dtsim/sim/training/work_estimate.hpp"
 
 namespace dtsim::training {
 namespace {
@@ -496,6 +497,7 @@ double frozen_bytes(const std::vector<models::Operator>& ops) {
 }
 
 StepGraph build_step(const config::Scenario& scenario, const StepInputs& inputs) {
+  check_step_work(scenario, inputs);  // before any count below is narrowed to an int
   return Builder(scenario, inputs).build();
 }
 

@@ -7,6 +7,7 @@
 
 #include "dtsim/models/parallel_plan.hpp"
 #include "dtsim/models/transformer.hpp"
+#include "dtsim/sim/config/error.hpp"
 #include "dtsim/topology/build.hpp"
 #include "dtsim/topology/catalog.hpp"
 
@@ -33,6 +34,11 @@ struct Execution {
   bool flash_attention = true;
   enum class Network { flow, analytical, ideal } network = Network::flow;
   bool fold = true;                   // simulate one rank per pipeline stage for its peers
+  // simulation.max_memory: what simulating one step may take; 0: the default budget
+  // (sim/training/work_estimate.hpp). A refusal points at the key, else at global_batch.
+  double max_memory_bytes = 0;
+  SourcePos budget_pos;
+  std::string budget_key;
 };
 
 // What a run costs. Absent figures take the catalog's (prices, power) or the documented

@@ -62,6 +62,8 @@ double gathered_bytes_per_param(models::Precision precision);
 // Frozen weights of a block's operators, as stored (fine-tuning; 0 in full training).
 double frozen_bytes(const std::vector<models::Operator>& ops);
 
+// Throws config::ConfigError first when the step would pass the memory budget
+// (work_estimate.hpp).
 StepGraph build_step(const config::Scenario& scenario, const StepInputs& inputs);
 
 }  // namespace dtsim::training
