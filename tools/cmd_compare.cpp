@@ -55,14 +55,16 @@ void print_cost_basis(const std::vector<Side>& sides, const study::CostFooting& 
     if (buy && e.buy.known) {
       const auto& b = e.buy;
       lines.push_back(b.basis_text);
-      lines.push_back(fmt::format("{} USD a node: {}", thousands(b.node_price_usd), b.price_source));
+      lines.push_back(
+          fmt::format("{} USD a node: {}", thousands(b.node_price_usd), b.price_source));
       lines.push_back(fmt::format(
           "outlay {} USD = {} x {} + {} ports x {} USD; the run's share at {:.3g} years, {:.0f} % "
           "utilization",
           thousands(b.purchase_usd), b.nodes, thousands(b.node_price_usd), b.network_ports,
           thousands(b.network_usd_per_port), b.amortization_years, 100 * b.utilization));
     } else if (!buy && e.rent.known) {
-      lines.push_back(fmt::format("{:.2f} USD per accelerator-hour", e.rent.usd_per_accelerator_hour));
+      lines.push_back(
+          fmt::format("{:.2f} USD per accelerator-hour", e.rent.usd_per_accelerator_hour));
     }
     for (const auto& m : e.missing) lines.push_back("missing: " + m);
     for (std::size_t i = 0; i < lines.size(); ++i)

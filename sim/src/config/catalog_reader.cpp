@@ -10,12 +10,13 @@ namespace {
 
 using topology::Catalog;
 using topology::DeviceSpec;
-using topology::LinkSpec;
 using topology::FabricSpec;
+using topology::LinkSpec;
 using topology::Source;
 using topology::SystemSpec;
 
-std::string read_source(MapReader& m, const CatalogReadOptions& o, std::string_view key = "source") {
+std::string read_source(MapReader& m, const CatalogReadOptions& o,
+                        std::string_view key = "source") {
   if (o.require_sources) return as_string(m.require(key, "where the figures come from"));
   auto s = m.get(key);
   return s ? as_string(*s) : "defined in " + m.node().pos().file;

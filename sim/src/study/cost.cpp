@@ -25,8 +25,8 @@ struct NodePrice {
 // card price is not a node price: without a node price the purchase is not known.
 std::optional<NodePrice> node_price(const config::Scenario& s, Assumptions& assumptions) {
   const auto& sys = s.cluster.system;
-  if (s.cost.node_price_usd) return NodePrice{*s.cost.node_price_usd, PriceBasis::whole_node,
-                                              "cost.node_price"};
+  if (s.cost.node_price_usd)
+    return NodePrice{*s.cost.node_price_usd, PriceBasis::whole_node, "cost.node_price"};
   if (s.cost.accelerator_price_usd) {
     assumptions.push_back(fmt::format(
         "cost.node_price: {} x cost.accelerator_price; the host and in-node network are not "
@@ -45,11 +45,16 @@ std::optional<NodePrice> node_price(const config::Scenario& s, Assumptions& assu
 std::string in_node_network(const topology::ScaleUp& up) {
   using K = topology::ScaleUpKind;
   switch (up.kind) {
-    case K::nvswitch: return "NVSwitch";
-    case K::full_mesh: return "in-node mesh";
-    case K::nvlink_bridge: return "NVLink bridges and PCIe";
-    case K::pcie: return up.switches > 0 ? "PCIe switches" : "PCIe";
-    case K::torus: return "ICI";
+    case K::nvswitch:
+      return "NVSwitch";
+    case K::full_mesh:
+      return "in-node mesh";
+    case K::nvlink_bridge:
+      return "NVLink bridges and PCIe";
+    case K::pcie:
+      return up.switches > 0 ? "PCIe switches" : "PCIe";
+    case K::torus:
+      return "ICI";
   }
   return "in-node network";
 }
@@ -62,8 +67,8 @@ std::string accelerator_word(const topology::DeviceSpec& d) {
 // "price per node: 8 GPUs + host + NVSwitch; scale-out per port".
 std::string basis_text(const config::Scenario& s, PriceBasis basis, int ports) {
   const auto& sys = s.cluster.system;
-  const std::string what = fmt::format("{} {}", sys.accelerators_per_node,
-                                       accelerator_word(s.cluster.device));
+  const std::string what =
+      fmt::format("{} {}", sys.accelerators_per_node, accelerator_word(s.cluster.device));
   const std::string node =
       basis == PriceBasis::whole_node
           ? fmt::format("price per node: {} + host + {}", what, in_node_network(sys.scale_up))

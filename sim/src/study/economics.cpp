@@ -70,24 +70,23 @@ CostFooting cost_footing(const std::vector<std::string>& names,
                          const std::vector<const Economics*>& runs) {
   auto all = [&](auto pred) { return std::all_of(runs.begin(), runs.end(), pred); };
   const auto basis = runs.empty() ? PriceBasis::whole_node : runs.front()->buy.basis;
-  const bool one_basis = all([&](const Economics* e) { return !e->buy.known || e->buy.basis == basis; });
+  const bool one_basis =
+      all([&](const Economics* e) { return !e->buy.known || e->buy.basis == basis; });
   const bool all_rent = all([](const Economics* e) { return e->rent.known; });
   const bool all_buy = all([](const Economics* e) { return e->buy.known; });
   const auto own = runs.empty() ? Pricing::rent : runs.front()->pricing;
   if (all([&](const Economics* e) { return e->priced && e->pricing == own; }) &&
       (own == Pricing::rent || one_basis))
     return {true, own, ""};
-  if (all_rent)
-    return {true, Pricing::rent, missing_of_kind(names, runs, "no purchase")};
-  if (all_buy && one_basis)
-    return {true, Pricing::buy, missing_of_kind(names, runs, "no rent")};
+  if (all_rent) return {true, Pricing::rent, missing_of_kind(names, runs, "no purchase")};
+  if (all_buy && one_basis) return {true, Pricing::buy, missing_of_kind(names, runs, "no rent")};
   const std::string bases =
       all_buy ? "the purchase prices are on different bases (a whole node against the "
                 "accelerators alone, cost.accelerator_price)"
               : "";
   return {false, own,
           joined({bases, missing_of_kind(names, runs, "no rent"),
-                                     all_buy ? "" : missing_of_kind(names, runs, "no purchase")})};
+                  all_buy ? "" : missing_of_kind(names, runs, "no purchase")})};
 }
 
 Economics economics(const config::Scenario& s, const training::StepResult& step) {

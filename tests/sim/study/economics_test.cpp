@@ -220,16 +220,15 @@ TEST_CASE("buy: the outlay and the run's amortized share, by hand", "[economics]
   CHECK(b.network_ports == 1024);
   CHECK(b.purchase_usd == Approx(128 * 400000.0 + 1024 * 2000.0));
   // outlay x W / (years x utilization x 365.25 x 86,400 s).
-  CHECK(b.hardware_usd == Approx(53248000 * e.effective_time_to_train_s /
-                                 (4 * 0.5 * 365.25 * 86400))
-                              .epsilon(1e-12));
+  CHECK(b.hardware_usd ==
+        Approx(53248000 * e.effective_time_to_train_s / (4 * 0.5 * 365.25 * 86400)).epsilon(1e-12));
   CHECK(b.utilization == 0.5);
   CHECK(b.basis == study::PriceBasis::whole_node);
   CHECK(b.basis_text == "price per node: 8 GPUs + host + NVSwitch; scale-out per port");
   CHECK_FALSE(has_assumption(e, "cost.utilization"));
   // Without a utilization, the floor: busy all its life, and the assumption says so.
-  CHECK(has_assumption(study::economics(quickstart({"cost.pricing=buy"}), step),
-                       "cost.utilization"));
+  CHECK(
+      has_assumption(study::economics(quickstart({"cost.pricing=buy"}), step), "cost.utilization"));
 }
 
 TEST_CASE("bad utilization is a ConfigError", "[economics]") {
@@ -261,7 +260,8 @@ namespace {
 
 // The variants of scenarios/dgx-h100-vs-h200-vs-mi300x.yaml, each priced on a hand-made step.
 std::vector<study::Economics> node_price_variants(const std::vector<std::string>& extra = {}) {
-  const std::string path = std::string(DTSIM_SOURCE_DIR) + "/scenarios/dgx-h100-vs-h200-vs-mi300x.yaml";
+  const std::string path =
+      std::string(DTSIM_SOURCE_DIR) + "/scenarios/dgx-h100-vs-h200-vs-mi300x.yaml";
   std::vector<study::Economics> out;
   for (const char* system : {"dgx-h100", "dgx-h200", "mi300x-platform"}) {
     auto overrides = extra;
@@ -287,7 +287,8 @@ TEST_CASE("DGX H100, DGX H200 and the MI300X platform are each bought as a whole
   // Only the H100 has a rent price in the catalog: all three are bought, and compare says why.
   CHECK(footing.comparable);
   CHECK(footing.pricing == config::CostSpec::Pricing::buy);
-  CHECK(footing.why == "no rent price for h200-sxm in DGX H200; no rent price for mi300x in MI300X");
+  CHECK(footing.why ==
+        "no rent price for h200-sxm in DGX H200; no rent price for mi300x in MI300X");
   // The catalog's whole-node prices (topology/catalog/systems.yaml): DGX H100 400k [E], DGX
   // H200 400k + 8 x (35k - 30k) = 440k [E], MI300X platform 8 x 12.5k + 25k host = 125k [E].
   const double node_usd[] = {400000, 440000, 125000};
@@ -303,7 +304,8 @@ TEST_CASE("DGX H100, DGX H200 and the MI300X platform are each bought as a whole
     CHECK(b.utilization == 0.8);
   }
   CHECK(runs[0].buy.basis_text == "price per node: 8 GPUs + host + NVSwitch; scale-out per port");
-  CHECK(runs[2].buy.basis_text == "price per node: 8 GPUs + host + in-node mesh; scale-out per port");
+  CHECK(runs[2].buy.basis_text ==
+        "price per node: 8 GPUs + host + in-node mesh; scale-out per port");
   // The MI300X platform publishes no node power: the comparison names the missing figure.
   CHECK(std::count(runs[2].missing.begin(), runs[2].missing.end(),
                    "no node power for mi300x-platform") == 1);
@@ -318,10 +320,11 @@ TEST_CASE("a whole node is never set beside bare accelerators", "[economics]") {
   CHECK(footing.why.rfind("the purchase prices are on different bases", 0) == 0);
   // Rent for all when all have one, whatever their own pricing.
   auto rented = node_price_variants({"cost.rent=2 USD/h"});
-  rented[1] = study::economics(config::load_scenario(std::string(DTSIM_SOURCE_DIR) +
-                                                         "/scenarios/dgx-h100-vs-h200-vs-mi300x.yaml",
-                                                     {"cost.rent=2 USD/h", "cost.pricing=buy"}),
-                               step_of(2, 1.5));
+  rented[1] =
+      study::economics(config::load_scenario(std::string(DTSIM_SOURCE_DIR) +
+                                                 "/scenarios/dgx-h100-vs-h200-vs-mi300x.yaml",
+                                             {"cost.rent=2 USD/h", "cost.pricing=buy"}),
+                       step_of(2, 1.5));
   const auto rent = study::cost_footing({"A", "B", "C"}, {&rented[0], &rented[1], &rented[2]});
   CHECK(rent.comparable);
   CHECK(rent.pricing == config::CostSpec::Pricing::rent);
@@ -335,30 +338,31 @@ TEST_CASE("TPU chip power: v4 measured, later generations missing", "[economics]
   // improves perf/W 2.7x over v3 (v3: 123 TFLOP/s at a mean 220 W): peak per mean watt gives
   // (275 / 170) / (123 / 220) = 2.89, within 7 % of 2.7 (the paper's is on workloads).
   CHECK((275.0 / 170) / (123.0 / 220) == Approx(2.7).epsilon(0.08));
-  const auto v4 = study::economics(
-      quickstart({"cluster={system: tpu-v4, shape: 4x4x4}", "parallelism.tp=4", "parallelism.pp=4",
-                  "parallelism.dp=4"}),
-      step_of(10, 5));
+  const auto v4 =
+      study::economics(quickstart({"cluster={system: tpu-v4, shape: 4x4x4}", "parallelism.tp=4",
+                                   "parallelism.pp=4", "parallelism.dp=4"}),
+                       step_of(10, 5));
   REQUIRE(v4.power.known);
   // Busy half the step: 19.2 W idle (10 % of 192) + 0.5 x (192 - 19.2) = 105.6 W.
   CHECK(v4.power.accelerator_w == Approx(105.6));
   // v5p has no published chip power (Google gives v6e and TPU7x only as ratios to v5e and v6e).
-  const auto v5p = study::economics(
-      quickstart({"cluster={system: tpu-v5p, shape: 4x4x4}", "parallelism.tp=4", "parallelism.pp=4",
-                  "parallelism.dp=4"}),
-      step_of(10, 5));
+  const auto v5p =
+      study::economics(quickstart({"cluster={system: tpu-v5p, shape: 4x4x4}", "parallelism.tp=4",
+                                   "parallelism.pp=4", "parallelism.dp=4"}),
+                       step_of(10, 5));
   CHECK_FALSE(v5p.power.known);
-  CHECK(std::count(v5p.missing.begin(), v5p.missing.end(), "no power figure (TDP) for tpu-v5p") == 1);
+  CHECK(std::count(v5p.missing.begin(), v5p.missing.end(), "no power figure (TDP) for tpu-v5p") ==
+        1);
   CHECK(std::count(v5p.missing.begin(), v5p.missing.end(), "no purchase price for tpu-v5p") == 1);
 }
 
 TEST_CASE("every default applied is listed with its source", "[economics]") {
   const auto e = study::economics(quickstart(), step_of(8, 6));
-  for (const char* key : {"goodput.failures_per_accelerator_day", "goodput.checkpoint_bandwidth",
-                          "goodput.checkpoint_interval", "goodput.restart", "checkpoint", "power",
-                          "cost.pue", "cost.rent", "cost.pricing", "cost.node_price",
-                          "cost.network_per_port", "cost.amortization", "cost.utilization",
-                          "cost.electricity"}) {
+  for (const char* key :
+       {"goodput.failures_per_accelerator_day", "goodput.checkpoint_bandwidth",
+        "goodput.checkpoint_interval", "goodput.restart", "checkpoint", "power", "cost.pue",
+        "cost.rent", "cost.pricing", "cost.node_price", "cost.network_per_port",
+        "cost.amortization", "cost.utilization", "cost.electricity"}) {
     INFO(key);
     CHECK(has_assumption(e, key));
   }

@@ -116,7 +116,7 @@ enum class PriceBasis { whole_node, accelerators_only };
 struct BuyCost {
   bool known = false;  // a node or accelerator price was given or is in the catalog
   PriceBasis basis = PriceBasis::whole_node;
-  std::string basis_text;  // "price per node: 8 GPUs + host + NVSwitch; scale-out per port"
+  std::string basis_text;    // "price per node: 8 GPUs + host + NVSwitch; scale-out per port"
   std::string price_source;  // where the node price comes from, with its tag
   int nodes = 0;
   double node_price_usd = 0;
