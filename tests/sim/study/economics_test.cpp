@@ -334,10 +334,9 @@ TEST_CASE("a whole node is never set beside bare accelerators", "[economics]") {
 
 TEST_CASE("TPU chip power: v4 measured, later generations missing", "[economics]") {
   // TPU v4 paper (Jouppi et al., ISCA 2023) and the Cloud TPU v4 doc: measured min/mean/max chip
-  // power 90/170/192 W; the max is the busy draw. Cross-check against the paper's claim that v4
-  // improves perf/W 2.7x over v3 (v3: 123 TFLOP/s at a mean 220 W): peak per mean watt gives
-  // (275 / 170) / (123 / 220) = 2.89, within 7 % of 2.7 (the paper's is on workloads).
-  CHECK((275.0 / 170) / (123.0 / 220) == Approx(2.7).epsilon(0.08));
+  // power 90/170/192 W; the max is the busy draw, as a GPU's TDP. (The paper's abstract gives
+  // v4 over v3 as ratios only, 2.1x the performance and 2.7x the perf/W, so v4 draws about
+  // 2.1 / 2.7 = 0.78 of v3's power; the watts are the table's.)
   const auto v4 =
       study::economics(quickstart({"cluster={system: tpu-v4, shape: 4x4x4}", "parallelism.tp=4",
                                    "parallelism.pp=4", "parallelism.dp=4"}),
