@@ -33,7 +33,7 @@ study::CostFooting put_costs_on_one_footing(std::vector<Side>& sides) {
   }
   const auto footing = study::cost_footing(names, runs);
   for (auto& s : sides) {
-    study::price_by(s.summary.economics, footing.pricing);
+    if (!footing.each_own) study::price_by(s.summary.economics, footing.pricing);
     if (!footing.comparable) s.summary.economics.priced = false;
   }
   return footing;
@@ -42,15 +42,17 @@ study::CostFooting put_costs_on_one_footing(std::vector<Side>& sides) {
 // What each side's cost stands for: its price, basis and source, and the figures it lacks.
 void print_cost_basis(const std::vector<Side>& sides, const study::CostFooting& footing) {
   if (sides.front().summary.economics.time_to_train_s <= 0) return;
-  const bool buy = footing.pricing == config::CostSpec::Pricing::buy;
+  const bool buy_all = footing.pricing == config::CostSpec::Pricing::buy;
   const std::string how = !footing.comparable ? "not compared"
-                          : buy               ? "bought for every variant"
+                          : footing.each_own  ? "each variant as its cost.pricing asks"
+                          : buy_all           ? "bought for every variant"
                                               : "rented for every variant";
   std::cout << "\ncost: " << how << (footing.why.empty() ? "" : ": " + footing.why) << "\n";
   std::size_t width = 0;
   for (const auto& s : sides) width = std::max(width, s.summary.name.size());
   for (const auto& s : sides) {
     const auto& e = s.summary.economics;
+    const bool buy = e.pricing == config::CostSpec::Pricing::buy;
     std::vector<std::string> lines;
     if (buy && e.buy.known) {
       const auto& b = e.buy;

@@ -14,6 +14,7 @@ using Pricing = config::CostSpec::Pricing;
 void choose_pricing(const config::Scenario& s, Economics& e) {
   if (s.cost.pricing) {
     e.pricing = *s.cost.pricing;
+    e.pricing_given = true;
   } else {
     e.pricing = e.rent.known || !e.buy.known ? Pricing::rent : Pricing::buy;
     if (e.rent.known || e.buy.known)
@@ -69,15 +70,22 @@ void price_by(Economics& e, Pricing pricing) {
 CostFooting cost_footing(const std::vector<std::string>& names,
                          const std::vector<const Economics*>& runs) {
   auto all = [&](auto pred) { return std::all_of(runs.begin(), runs.end(), pred); };
-  const auto basis = runs.empty() ? PriceBasis::whole_node : runs.front()->buy.basis;
+  // The basis of the first run that has a purchase price; the others must share it.
+  const auto first_bought =
+      std::find_if(runs.begin(), runs.end(), [](const Economics* e) { return e->buy.known; });
+  const auto basis =
+      first_bought == runs.end() ? PriceBasis::whole_node : (*first_bought)->buy.basis;
   const bool one_basis =
       all([&](const Economics* e) { return !e->buy.known || e->buy.basis == basis; });
+  const bool bought_one_basis =
+      all([&](const Economics* e) { return e->pricing == Pricing::rent || e->buy.basis == basis; });
   const bool all_rent = all([](const Economics* e) { return e->rent.known; });
   const bool all_buy = all([](const Economics* e) { return e->buy.known; });
   const auto own = runs.empty() ? Pricing::rent : runs.front()->pricing;
-  if (all([&](const Economics* e) { return e->priced && e->pricing == own; }) &&
-      (own == Pricing::rent || one_basis))
-    return {true, own, ""};
+  const bool own_priced = all([](const Economics* e) { return e->priced; });
+  const bool shared = all([&](const Economics* e) { return e->pricing == own; });
+  const bool all_chose = all([](const Economics* e) { return e->pricing_given; });
+  if (own_priced && (shared || all_chose) && bought_one_basis) return {true, own, "", !shared};
   if (all_rent) return {true, Pricing::rent, missing_of_kind(names, runs, "no purchase")};
   if (all_buy && one_basis) return {true, Pricing::buy, missing_of_kind(names, runs, "no rent")};
   const std::string bases =

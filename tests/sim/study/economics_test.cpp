@@ -332,6 +332,21 @@ TEST_CASE("a whole node is never set beside bare accelerators", "[economics]") {
   CHECK(rented[1].total_cost_usd == Approx(rented[1].rent.total_usd));
 }
 
+TEST_CASE("buy or rent, when every variant asks for its own", "[economics]") {
+  // scenarios/buy-vs-rent.yaml's question: each run keeps the pricing its cost.pricing names.
+  const auto rented = study::economics(quickstart({"cost.pricing=rent"}), step_of(8, 6));
+  const auto bought = study::economics(quickstart({"cost.pricing=buy"}), step_of(8, 6));
+  const auto asked = study::cost_footing({"rent", "buy"}, {&rented, &bought});
+  CHECK(asked.comparable);
+  CHECK(asked.each_own);
+  // Left to the defaults (rent where known), the same two are put on one pricing.
+  const auto by_default = study::economics(quickstart(), step_of(8, 6));
+  const auto one = study::cost_footing({"default", "buy"}, {&by_default, &bought});
+  CHECK(one.comparable);
+  CHECK_FALSE(one.each_own);
+  CHECK(one.pricing == config::CostSpec::Pricing::rent);
+}
+
 TEST_CASE("TPU chip power: v4 measured, later generations missing", "[economics]") {
   // TPU v4 paper (Jouppi et al., ISCA 2023) and the Cloud TPU v4 doc: measured min/mean/max chip
   // power 90/170/192 W; the max is the busy draw, as a GPU's TDP. (The paper's abstract gives

@@ -141,6 +141,7 @@ struct Economics {
   RentCost rent;
   BuyCost buy;
   config::CostSpec::Pricing pricing = config::CostSpec::Pricing::rent;
+  bool pricing_given = false;            // cost.pricing chose it, not the default
   bool priced = false;                   // the chosen pricing's prices are known
   double total_cost_usd = 0;             // rent.total_usd or buy.total_usd
   std::vector<std::string> missing;      // "no rent price for h200-sxm", ...: figures not known
@@ -155,8 +156,9 @@ Economics economics(const config::Scenario& scenario, const training::StepResult
 void price_by(Economics& e, config::CostSpec::Pricing pricing);
 
 // How the costs of several runs (compare's variants) can stand side by side: one pricing for
-// all, and when buying one price basis, never a whole node beside bare accelerators. Their own
-// pricing when they share one and are priced by it; else rent when every run has a rent
+// all, or each its own where every run's cost.pricing asks for it (buy or rent?), and among
+// the bought never a whole node beside bare accelerators. Their own pricing when each is
+// priced by it and they share it (or all chose it); else rent when every run has a rent
 // price; else buy when every run has a purchase price on one basis; else not comparable.
 struct CostFooting {
   bool comparable = false;
@@ -164,6 +166,7 @@ struct CostFooting {
   // Why the runs' own pricing was not kept: the figures missing where ("no rent price for
   // h200-sxm in DGX H200"), and bases that differ. Empty when their own pricing stands.
   std::string why;
+  bool each_own = false;  // comparable with each run at its own cost.pricing (rent or buy?)
 };
 // names[i] labels runs[i] in `why`.
 CostFooting cost_footing(const std::vector<std::string>& names,
