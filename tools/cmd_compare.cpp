@@ -5,11 +5,13 @@
 // compared at their best rather than at one plan that suits only one of them.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <iostream>
 
 #include "commands.hpp"
 #include "dtsim/sim/config/error.hpp"
 #include "dtsim/sim/config/loader.hpp"
+#include "dtsim/sim/study/economics.hpp"
 #include "dtsim/sim/study/search.hpp"
 #include "dtsim/sim/study/summary.hpp"
 #include "summary_format.hpp"
@@ -19,7 +21,60 @@
 namespace dtsim::tools {
 namespace {
 
-void print_text(const std::vector<Side>& sides) {
+// Prices every side by one pricing and basis (study::cost_footing), or by none: a cost column
+// that set a whole DGX beside bare cards, or a rent beside a purchase, would mislead.
+study::CostFooting put_costs_on_one_footing(std::vector<Side>& sides) {
+  std::vector<std::string> names;
+  std::vector<const study::Economics*> runs;
+  for (const auto& s : sides) {
+    if (s.summary.economics.time_to_train_s <= 0) return {};  // no token budget: no cost at all
+    names.push_back(s.summary.name);
+    runs.push_back(&s.summary.economics);
+  }
+  const auto footing = study::cost_footing(names, runs);
+  for (auto& s : sides) {
+    if (!footing.each_own) study::price_by(s.summary.economics, footing.pricing);
+    if (!footing.comparable) s.summary.economics.priced = false;
+  }
+  return footing;
+}
+
+// What each side's cost stands for: its price, basis and source, and the figures it lacks.
+void print_cost_basis(const std::vector<Side>& sides, const study::CostFooting& footing) {
+  if (sides.front().summary.economics.time_to_train_s <= 0) return;
+  const bool buy_all = footing.pricing == config::CostSpec::Pricing::buy;
+  const std::string how = !footing.comparable ? "not compared"
+                          : footing.each_own  ? "each variant as its cost.pricing asks"
+                          : buy_all           ? "bought for every variant"
+                                              : "rented for every variant";
+  std::cout << "\ncost: " << how << (footing.why.empty() ? "" : ": " + footing.why) << "\n";
+  std::size_t width = 0;
+  for (const auto& s : sides) width = std::max(width, s.summary.name.size());
+  for (const auto& s : sides) {
+    const auto& e = s.summary.economics;
+    const bool buy = e.pricing == config::CostSpec::Pricing::buy;
+    std::vector<std::string> lines;
+    if (buy && e.buy.known) {
+      const auto& b = e.buy;
+      lines.push_back(b.basis_text);
+      lines.push_back(
+          fmt::format("{} USD a node: {}", thousands(b.node_price_usd), b.price_source));
+      lines.push_back(fmt::format(
+          "outlay {} USD = {} x {} + {} ports x {} USD; the run's share at {:.3g} years, {:.0f} % "
+          "utilization",
+          thousands(b.purchase_usd), b.nodes, thousands(b.node_price_usd), b.network_ports,
+          thousands(b.network_usd_per_port), b.amortization_years, 100 * b.utilization));
+    } else if (!buy && e.rent.known) {
+      lines.push_back(
+          fmt::format("{:.2f} USD per accelerator-hour", e.rent.usd_per_accelerator_hour));
+    }
+    for (const auto& m : e.missing) lines.push_back("missing: " + m);
+    for (std::size_t i = 0; i < lines.size(); ++i)
+      std::cout << fmt::format("  {:<{}}  {}\n", i == 0 ? s.summary.name : "", width, lines[i]);
+  }
+}
+
+void print_text(const std::vector<Side>& sides, const study::CostFooting& footing) {
   std::vector<study::Summary> summaries;
   for (const auto& s : sides) summaries.push_back(s.summary);
   std::cout << summary_table(summaries);
@@ -29,6 +84,7 @@ void print_text(const std::vector<Side>& sides) {
     links.row({s.summary.name, fmt::format("scale-up {}, scale-out {}; {}", scale_up_text(s.scenario),
                                            scale_out_text(s.scenario), s.chosen)});
   std::cout << links.str();
+  print_cost_basis(sides, footing);
   std::cout << "\nagainst the first variant of the same model\n";
   for (const auto& line : comparison_lines(sides)) std::cout << "  " << line << "\n";
 }
@@ -54,17 +110,24 @@ void add_compare_command(CLI::App& app) {
     if (base.variants.empty())
       throw config::ConfigError({o->scenario, 1, 1}, "variants",
                                 "expected a 'variants:' list to compare, found none");
-    const auto sides = run_sides(o->scenario, o->overrides, base, o->search || base.search.given);
+    auto sides = run_sides(o->scenario, o->overrides, base, o->search || base.search.given);
+    const auto footing = put_costs_on_one_footing(sides);
     if (o->json) {
       nlohmann::ordered_json j = nlohmann::ordered_json::array();
-      for (const auto& s : sides) j.push_back(summary_json(s.summary));
+      for (const auto& s : sides) {
+        auto side = summary_json(s.summary);
+        const auto& b = s.summary.economics.buy;
+        side["cost_basis"] = b.known ? nlohmann::ordered_json(b.basis_text) : nullptr;
+        side["missing"] = s.summary.economics.missing;
+        j.push_back(side);
+      }
       std::cout << j.dump(2) << "\n";
     } else if (o->csv) {
       std::cout << csv_line(summary_keys());
       for (const auto& s : sides) std::cout << csv_line(summary_values(s.summary));
     } else {
       std::cout << base.name << "\n\n";
-      print_text(sides);
+      print_text(sides, footing);
     }
   });
 }

@@ -62,11 +62,17 @@ Json cost_json(const study::Economics& e) {
        {{"usd_per_accelerator_hour", known_or_null(e.rent.known, e.rent.usd_per_accelerator_hour)},
         {"total_usd", known_or_null(e.rent.known, e.rent.total_usd)}}},
       {"buy",
-       {{"node_price_usd", known_or_null(b.known, b.node_price_usd)},
+       {{"basis", !b.known ? Json(nullptr)
+                           : Json(b.basis == study::PriceBasis::whole_node ? "whole node"
+                                                                           : "accelerators only")},
+        {"basis_text", b.known ? Json(b.basis_text) : Json(nullptr)},
+        {"node_price_source", b.known ? Json(b.price_source) : Json(nullptr)},
+        {"node_price_usd", known_or_null(b.known, b.node_price_usd)},
         {"network_ports", b.network_ports},
         {"network_usd_per_port", known_or_null(b.known, b.network_usd_per_port)},
         {"purchase_usd", known_or_null(b.known, b.purchase_usd)},
         {"amortization_years", known_or_null(b.known, b.amortization_years)},
+        {"utilization", known_or_null(b.known, b.utilization)},
         {"hardware_usd", known_or_null(b.known, b.hardware_usd)},
         {"usd_per_kwh", known_or_null(b.known, b.usd_per_kwh)},
         {"electricity_usd", known_or_null(b.known, b.electricity_usd)},
@@ -161,11 +167,19 @@ void add_cost_rows(TextTable& t, const study::Economics& e) {
            fmt::format("{} = {} accelerator-hours x {:.2f} USD", usd(e.rent.total_usd),
                        thousands(e.accelerator_hours), e.rent.usd_per_accelerator_hour)});
   const auto& b = e.buy;
-  if (b.known)
+  if (b.known) {
     t.row({label("buy", !rent_chosen),
-           fmt::format("{} = {} hardware ({:.2f} % of {} over {:.3g} years) + {} electricity",
-                       usd(b.total_usd), usd(b.hardware_usd), 100 * b.hardware_usd / b.purchase_usd,
-                       usd(b.purchase_usd), b.amortization_years, usd(b.electricity_usd))});
+           fmt::format("{} = {} hardware + {} electricity", usd(b.total_usd), usd(b.hardware_usd),
+                       usd(b.electricity_usd))});
+    t.row({"  outlay for the cluster",
+           fmt::format("{} = {} nodes x {} + {} ports x {} ({})", usd(b.purchase_usd),
+                       thousands(b.nodes), usd(b.node_price_usd), thousands(b.network_ports),
+                       usd(b.network_usd_per_port), b.basis_text)});
+    t.row({"  the run's share",
+           fmt::format("{:.2f} % of the outlay: {} of a {:.3g}-year life at {:.0f} % utilization",
+                       100 * b.hardware_usd / b.purchase_usd, duration(e.effective_time_to_train_s),
+                       b.amortization_years, 100 * b.utilization)});
+  }
   if (!e.priced)
     t.row(
         {"cost", fmt::format("not priced: no {} price known", rent_chosen ? "rent" : "purchase")});

@@ -7,6 +7,7 @@
 #include <set>
 #include <string>
 
+#include "dtsim/sim/config/error.hpp"
 #include "dtsim/sim/config/loader.hpp"
 
 using namespace dtsim;
@@ -286,4 +287,52 @@ TEST_CASE("system shapes", "[catalog]") {
   // MI300X: 7 xGMI links, one per peer (AMD platform data sheet).
   CHECK(system_spec("mi300x-platform").scale_up.kind == topology::ScaleUpKind::full_mesh);
   CHECK(system_spec("mi300x-platform").scale_up.links_per_accelerator == 7);
+}
+
+TEST_CASE("every system's price is a whole node, with its own source and tag", "[catalog]") {
+  // topology/catalog/systems.yaml: one basis (accelerators, host, in-node network, NICs). A
+  // price without its own tagged source would hide whether it is a list price or an estimate.
+  for (const auto& [id, s] : catalog().systems()) {
+    INFO(id);
+    if (!s.node_price_usd) continue;
+    CHECK(s.node_price_source.rfind("[", 0) == 0);
+    CHECK(s.node_price_source != s.node_source);
+  }
+  // Built from published figures (each [E]): Gaudi 3's 125k USD kit excludes the host, so the
+  // node is 125k + the 25k host; DGX H200 is DGX H100's 400k + 8 x (35k - 30k) card premium.
+  CHECK(*system_spec("gaudi3-hls3").node_price_usd == 125000 + 25000);
+  CHECK(*system_spec("dgx-h200").node_price_usd == 400000 + 8 * (35000 - 30000));
+  CHECK(*system_spec("mi300x-platform").node_price_usd == 8 * 12500 + 25000);
+  // No published price to build from: unknown, not a card price dressed as a node.
+  CHECK_FALSE(system_spec("hgx-h800").node_price_usd.has_value());
+  CHECK_FALSE(system_spec("tpu-v5p").node_price_usd.has_value());
+}
+
+TEST_CASE("a catalog device overridden by a single figure", "[catalog]") {
+  const std::string path = std::string(DTSIM_SOURCE_DIR) + "/scenarios/quickstart.yaml";
+  const auto& h100 = device("h100-sxm");
+  const auto s = config::load_scenario(path, {"cluster.device={memory: {capacity: 96 GiB}}"});
+  const auto& d = s.cluster.device;
+  CHECK(d.mem_capacity_bytes == 96 * GiB);
+  // Every other figure is the catalog's.
+  CHECK(d.mem_bw_bytes_per_s == h100.mem_bw_bytes_per_s);
+  CHECK(d.peak_flops_per_s == h100.peak_flops_per_s);
+  CHECK(d.tdp_w == h100.tdp_w);
+  CHECK(d.price_usd == h100.price_usd);
+  CHECK(d.gemm_efficiency == h100.gemm_efficiency);
+  CHECK(d.id == h100.id);
+  CHECK(d.name == h100.name + " (memory.capacity changed)");
+  CHECK(d.memory_source.rfind(h100.memory_source + " (changed in --set", 0) == 0);
+  // A key path works as well, and a source replaces the catalog's.
+  const auto bw = config::load_scenario(
+      path, {"cluster.device.memory.bandwidth=4.8 TB/s", "cluster.device.memory.source=mine"});
+  CHECK(bw.cluster.device.mem_bw_bytes_per_s == 4.8e12);
+  CHECK(bw.cluster.device.memory_source == "mine");
+  CHECK(bw.cluster.device.mem_capacity_bytes == h100.mem_capacity_bytes);
+  // Bad input names the key: an unknown figure, a wrong unit, nothing to change.
+  CHECK_THROWS_AS(config::load_scenario(path, {"cluster.device={memory: {capacty: 96 GiB}}"}),
+                  config::ConfigError);
+  CHECK_THROWS_AS(config::load_scenario(path, {"cluster.device={power: {tdp: 96 GiB}}"}),
+                  config::ConfigError);
+  CHECK_THROWS_AS(config::load_scenario(path, {"cluster.device={}"}), config::ConfigError);
 }

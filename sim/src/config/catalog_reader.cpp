@@ -10,13 +10,15 @@ namespace {
 
 using topology::Catalog;
 using topology::DeviceSpec;
-using topology::LinkSpec;
 using topology::FabricSpec;
+using topology::LinkSpec;
+using topology::Source;
 using topology::SystemSpec;
 
-std::string read_source(MapReader& m, const CatalogReadOptions& o) {
-  if (o.require_sources) return as_string(m.require("source", "where the figures come from"));
-  auto s = m.get("source");
+std::string read_source(MapReader& m, const CatalogReadOptions& o,
+                        std::string_view key = "source") {
+  if (o.require_sources) return as_string(m.require(key, "where the figures come from"));
+  auto s = m.get(key);
   return s ? as_string(*s) : "defined in " + m.node().pos().file;
 }
 
@@ -50,61 +52,114 @@ LinkSpec read_link(const Node& n, const CatalogReadOptions& o) {
   return l;
 }
 
-void read_peak(const Node& n, DeviceSpec& d, const CatalogReadOptions& o) {
+// A group of device figures (peak, memory, ...) is read in one of two ways: as part of a
+// catalog entry, whose required figures must be there, or as an override of a catalog device
+// (`cluster.device`), where every figure is optional and those left out keep their values.
+struct GroupRead {
+  const CatalogReadOptions& options;
+  bool overriding = false;
+  std::vector<std::string>* changed = nullptr;  // overriding: "memory.capacity", ...
+};
+
+// The figure under `key`: required in an entry, optional in an override.
+std::optional<Node> figure(MapReader& m, std::string_view key, std::string_view what,
+                           const GroupRead& g) {
+  auto n = g.overriding ? m.get(key) : std::optional<Node>(m.require(key, what));
+  if (n && g.changed) g.changed->push_back(n->path());
+  return n;
+}
+
+void set_quantity(MapReader& m, std::string_view key, Dimension d, std::optional<double>& into,
+                  const GroupRead& g) {
+  if (auto n = figure(m, key, "", {g.options, true, g.changed})) into = as_quantity(*n, d);
+}
+
+// An entry's source; an override's own, else the catalog's marked as changed.
+void read_group_source(MapReader& m, Source& source, const GroupRead& g) {
+  if (!g.overriding) {
+    source = read_source(m, g.options);
+  } else if (auto s = m.get("source")) {
+    source = as_string(*s);
+  } else {
+    source += " (changed in " + m.node().pos().file + ")";
+  }
+}
+
+void read_peak(const Node& n, DeviceSpec& d, const GroupRead& g) {
   MapReader m(n);
   auto& p = d.peak_flops_per_s;
-  p.fp32 = optional_quantity(m, "fp32", Dimension::flops_per_s);
-  p.tf32 = optional_quantity(m, "tf32", Dimension::flops_per_s);
-  p.bf16 = optional_quantity(m, "bf16", Dimension::flops_per_s);
-  p.fp16 = optional_quantity(m, "fp16", Dimension::flops_per_s);
-  p.fp8 = optional_quantity(m, "fp8", Dimension::flops_per_s);
-  p.int8 = optional_quantity(m, "int8", Dimension::flops_per_s);
-  p.fp4 = optional_quantity(m, "fp4", Dimension::flops_per_s);
+  set_quantity(m, "fp32", Dimension::flops_per_s, p.fp32, g);
+  set_quantity(m, "tf32", Dimension::flops_per_s, p.tf32, g);
+  set_quantity(m, "bf16", Dimension::flops_per_s, p.bf16, g);
+  set_quantity(m, "fp16", Dimension::flops_per_s, p.fp16, g);
+  set_quantity(m, "fp8", Dimension::flops_per_s, p.fp8, g);
+  set_quantity(m, "int8", Dimension::flops_per_s, p.int8, g);
+  set_quantity(m, "fp4", Dimension::flops_per_s, p.fp4, g);
   if (!p.bf16 && !p.fp16) n.fail("expected at least a bf16 or fp16 peak, found neither");
-  d.peak_source = read_source(m, o);
+  read_group_source(m, d.peak_source, g);
   m.finish();
 }
 
-void read_memory(const Node& n, DeviceSpec& d, const CatalogReadOptions& o) {
+void read_memory(const Node& n, DeviceSpec& d, const GroupRead& g) {
   MapReader m(n);
-  d.mem_capacity_bytes = as_quantity(m.require("capacity", "usable memory"), Dimension::bytes);
-  d.mem_bw_bytes_per_s =
-      as_quantity(m.require("bandwidth", "peak memory bandwidth"), Dimension::bytes_per_s);
-  if (auto t = m.get("type")) d.mem_type = as_string(*t);
-  d.memory_source = read_source(m, o);
+  if (auto c = figure(m, "capacity", "usable memory", g))
+    d.mem_capacity_bytes = as_quantity(*c, Dimension::bytes);
+  if (auto b = figure(m, "bandwidth", "peak memory bandwidth", g))
+    d.mem_bw_bytes_per_s = as_quantity(*b, Dimension::bytes_per_s);
+  if (auto t = figure(m, "type", "", {g.options, true, g.changed})) d.mem_type = as_string(*t);
+  read_group_source(m, d.memory_source, g);
   m.finish();
 }
 
-void read_compute_units(const Node& n, DeviceSpec& d, const CatalogReadOptions& o) {
+void read_compute_units(const Node& n, DeviceSpec& d, const GroupRead& g) {
   MapReader m(n);
-  d.compute_units = static_cast<int>(as_int(m.require("count", "how many"), 1, 1 << 20));
-  d.compute_unit_kind = as_string(m.require("kind", "SM, CU, MXU, ..."));
-  d.compute_units_source = read_source(m, o);
+  if (auto c = figure(m, "count", "how many", g))
+    d.compute_units = static_cast<int>(as_int(*c, 1, 1 << 20));
+  if (auto k = figure(m, "kind", "SM, CU, MXU, ...", g)) d.compute_unit_kind = as_string(*k);
+  read_group_source(m, d.compute_units_source, g);
   m.finish();
 }
 
-void read_efficiency(const Node& n, DeviceSpec& d, const CatalogReadOptions& o) {
+void read_efficiency(const Node& n, DeviceSpec& d, const GroupRead& g) {
   MapReader m(n);
-  d.gemm_efficiency = as_number(m.require("gemm", "the best-case GEMM fraction of peak"), 0, 1, true);
-  if (auto f = m.get("gemm_fp8")) d.gemm_fp8_efficiency = as_number(*f, 0, 1, true);
-  d.hbm_efficiency = as_number(m.require("hbm", "the achievable fraction of memory bandwidth"), 0, 1, true);
-  d.efficiency_source = read_source(m, o);
+  if (auto e = figure(m, "gemm", "the best-case GEMM fraction of peak", g))
+    d.gemm_efficiency = as_number(*e, 0, 1, true);
+  if (auto f = figure(m, "gemm_fp8", "", {g.options, true, g.changed}))
+    d.gemm_fp8_efficiency = as_number(*f, 0, 1, true);
+  if (auto h = figure(m, "hbm", "the achievable fraction of memory bandwidth", g))
+    d.hbm_efficiency = as_number(*h, 0, 1, true);
+  read_group_source(m, d.efficiency_source, g);
   m.finish();
 }
 
-void read_power(const Node& n, DeviceSpec& d, const CatalogReadOptions& o) {
+void read_power(const Node& n, DeviceSpec& d, const GroupRead& g) {
   MapReader m(n);
-  d.tdp_w = optional_quantity(m, "tdp", Dimension::watts);
-  d.power_source = read_source(m, o);
+  set_quantity(m, "tdp", Dimension::watts, d.tdp_w, g);
+  read_group_source(m, d.power_source, g);
   m.finish();
 }
 
-void read_price(const Node& n, DeviceSpec& d, const CatalogReadOptions& o) {
+void read_price(const Node& n, DeviceSpec& d, const GroupRead& g) {
   MapReader m(n);
-  d.price_usd = optional_quantity(m, "buy", Dimension::usd);
-  d.rent_usd_per_hour = optional_quantity(m, "rent", Dimension::usd_per_hour);
-  d.price_source = read_source(m, o);
+  set_quantity(m, "buy", Dimension::usd, d.price_usd, g);
+  set_quantity(m, "rent", Dimension::usd_per_hour, d.rent_usd_per_hour, g);
+  read_group_source(m, d.price_source, g);
   m.finish();
+}
+
+// The groups an entry may give and an override may change; `peak`, `memory` and `efficiency`
+// are required in an entry.
+void read_figure_groups(MapReader& m, DeviceSpec& d, const GroupRead& g) {
+  auto group = [&](std::string_view key, std::string_view what, bool required) {
+    return required && !g.overriding ? std::optional<Node>(m.require(key, what)) : m.get(key);
+  };
+  if (auto p = group("peak", "dense peak FLOP/s per data type", true)) read_peak(*p, d, g);
+  if (auto mem = group("memory", "capacity and bandwidth", true)) read_memory(*mem, d, g);
+  if (auto e = group("efficiency", "achievable GEMM and memory fractions", true))
+    read_efficiency(*e, d, g);
+  if (auto c = group("compute_units", "", false)) read_compute_units(*c, d, g);
+  if (auto p = group("power", "", false)) read_power(*p, d, g);
+  if (auto p = group("price", "", false)) read_price(*p, d, g);
 }
 
 void read_interfaces(const Node& n, DeviceSpec& d, const Catalog& catalog,
@@ -131,12 +186,7 @@ DeviceSpec read_device(const Node& n, const Catalog& catalog, const CatalogReadO
   d.name = as_string(m.require("name", "a descriptive name"));
   d.vendor = as_string(m.require("vendor", "the vendor"));
   if (auto a = m.get("arch")) d.arch = as_string(*a);
-  read_peak(m.require("peak", "dense peak FLOP/s per data type"), d, o);
-  read_memory(m.require("memory", "capacity and bandwidth"), d, o);
-  read_efficiency(m.require("efficiency", "achievable GEMM and memory fractions"), d, o);
-  if (auto c = m.get("compute_units")) read_compute_units(*c, d, o);
-  if (auto p = m.get("power")) read_power(*p, d, o);
-  if (auto p = m.get("price")) read_price(*p, d, o);
+  read_figure_groups(m, d, {o});
   if (auto i = m.get("interfaces")) read_interfaces(*i, d, catalog, o);
   m.finish();
   return d;
@@ -194,6 +244,20 @@ topology::ScaleOut read_scale_out(const Node& n, const Catalog& catalog, const C
   return s;
 }
 
+// `node:` power and price as sold, each with its source: `source` for the power,
+// `price_source` for the price (a whole node: accelerators, host, in-node network and NICs).
+void read_node(const Node& n, SystemSpec& s, const CatalogReadOptions& o) {
+  MapReader m(n);
+  s.node_power_w = optional_quantity(m, "power", Dimension::watts);
+  s.node_price_usd = optional_quantity(m, "price", Dimension::usd);
+  if (s.node_power_w || m.has("source")) s.node_source = read_source(m, o);
+  // A scenario's own node may give one `source` for both figures.
+  const bool shared_source = !o.require_sources && !m.has("price_source") && m.has("source");
+  if (s.node_price_usd)
+    s.node_price_source = shared_source ? s.node_source : read_source(m, o, "price_source");
+  m.finish();
+}
+
 template <class Read>
 void read_list_entries(MapReader& map, std::string_view key, Read read) {
   if (auto list = map.get(key))
@@ -201,6 +265,21 @@ void read_list_entries(MapReader& map, std::string_view key, Read read) {
 }
 
 }  // namespace
+
+DeviceSpec read_device_override(const Node& n, DeviceSpec base) {
+  MapReader m(n);
+  std::vector<std::string> changed;
+  read_figure_groups(m, base, {{.require_sources = false}, true, &changed});
+  m.finish();
+  if (changed.empty()) n.fail("expected at least one figure to change, found none");
+  const std::string prefix = n.path() + ".";
+  std::string keys;
+  for (const auto& path : changed)
+    keys += (keys.empty() ? "" : ", ") +
+            (path.rfind(prefix, 0) == 0 ? path.substr(prefix.size()) : path);
+  base.name += " (" + keys + " changed)";
+  return base;
+}
 
 std::vector<int> read_shape(const Node& n) {
   std::vector<int> dims;
@@ -264,13 +343,7 @@ SystemSpec read_system(const Node& n, const Catalog& catalog, const CatalogReadO
   s.scale_up = read_scale_up(m.require("scale_up", "the in-node fabric"), catalog, o);
   if (auto so = m.get("scale_out")) s.scale_out = read_scale_out(*so, catalog, o);
   if (auto f = m.get("fabric")) s.fabric = read_fabric(*f, s.fabric, catalog, o);
-  if (auto node = m.get("node")) {
-    MapReader nm(*node);
-    s.node_power_w = optional_quantity(nm, "power", Dimension::watts);
-    s.node_price_usd = optional_quantity(nm, "price", Dimension::usd);
-    s.node_source = read_source(nm, o);
-    nm.finish();
-  }
+  if (auto node = m.get("node")) read_node(*node, s, o);
   m.finish();
   return s;
 }

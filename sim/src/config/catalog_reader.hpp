@@ -20,6 +20,11 @@ void read_catalog_entries(MapReader& map, topology::Catalog& catalog,
 topology::SystemSpec read_system(const Node& n, const topology::Catalog& catalog,
                                  const CatalogReadOptions& options);
 
+// A catalog device with some figures replaced (`cluster.device: {memory: {capacity: 96 GiB}}`):
+// the groups and keys of a catalog device entry, all optional; the rest stays as in `base`,
+// and the name says which figures changed.
+topology::DeviceSpec read_device_override(const Node& n, topology::DeviceSpec base);
+
 // A fabric: the keys given replace those of `base` (a system's default fabric).
 topology::FabricSpec read_fabric(const Node& n, topology::FabricSpec base,
                                  const topology::Catalog& catalog, const CatalogReadOptions& options);

@@ -196,6 +196,8 @@ void read_cluster(const Node& n, const topology::Catalog& catalog, ClusterSpec& 
     c.system = *spec;
   }
   c.device = *catalog.find_device(c.system.device);
+  // One figure of the catalog device changed, the rest kept (catalog_reader.hpp).
+  if (auto d = m.get("device")) c.device = read_device_override(*d, c.device);
   c.fabric = c.system.fabric;
   if (auto f = m.get("fabric")) c.fabric = read_fabric(*f, c.fabric, catalog, {.require_sources = false});
   read_size(m, n, c);

@@ -96,6 +96,7 @@ CostSpec read_cost(const Node& n) {
   read_quantity(m, "node_price", Dimension::usd, c.node_price_usd);
   read_quantity(m, "network_per_port", Dimension::usd, c.network_usd_per_port, false);
   if (auto y = m.get("amortization")) c.amortization_years = as_quantity(*y, Dimension::seconds) / (365.25 * 86400);
+  if (auto u = m.get("utilization")) c.utilization = as_number(*u, 0, 1, true);
   read_quantity(m, "electricity", Dimension::usd_per_kwh, c.usd_per_kwh, false);
   if (auto p = m.get("pue")) c.pue = as_number(*p, 1, 10);
   m.finish();

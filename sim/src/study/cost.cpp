@@ -6,34 +6,74 @@
 #include "economics_parts.hpp"
 
 namespace dtsim::study {
+
+double amortized_share_usd(double outlay_usd, double wall_s, double years, double utilization) {
+  constexpr double kSecondsPerYear = 365.25 * 86400;  // as the reader converts `amortization`
+  return outlay_usd * wall_s / (years * utilization * kSecondsPerYear);
+}
+
 namespace {
 
-constexpr double kSecondsPerYear = 365.25 * 86400;  // as the reader converts `amortization`
+struct NodePrice {
+  double usd = 0;
+  PriceBasis basis = PriceBasis::whole_node;
+  std::string source;
+};
 
-// A node's price, most specific first: the scenario's node price, its accelerator price times
-// the node's accelerators, the catalog's node price, the catalog device's price times them.
-std::optional<double> node_price_usd(const config::Scenario& s, Assumptions& assumptions) {
+// A node price, most specific first: the scenario's node price, its accelerator price times
+// the node's accelerators (the accelerators alone), the catalog's node price. A catalog device's
+// card price is not a node price: without a node price the purchase is not known.
+std::optional<NodePrice> node_price(const config::Scenario& s, Assumptions& assumptions) {
   const auto& sys = s.cluster.system;
-  const auto& device = s.cluster.device;
-  const int per_node = sys.accelerators_per_node;
-  if (s.cost.node_price_usd) return s.cost.node_price_usd;
+  if (s.cost.node_price_usd)
+    return NodePrice{*s.cost.node_price_usd, PriceBasis::whole_node, "cost.node_price"};
   if (s.cost.accelerator_price_usd) {
     assumptions.push_back(fmt::format(
-        "cost.node_price: {} x cost.accelerator_price; the host is not counted", per_node));
-    return *s.cost.accelerator_price_usd * per_node;
+        "cost.node_price: {} x cost.accelerator_price; the host and in-node network are not "
+        "counted",
+        sys.accelerators_per_node));
+    return NodePrice{*s.cost.accelerator_price_usd * sys.accelerators_per_node,
+                     PriceBasis::accelerators_only, "cost.accelerator_price"};
   }
-  if (sys.node_price_usd) {
-    assumptions.push_back(fmt::format("cost.node_price: {:.0f} USD, catalog {} ({})",
-                                      *sys.node_price_usd, sys.id, sys.node_source));
-    return sys.node_price_usd;
+  if (!sys.node_price_usd) return std::nullopt;
+  assumptions.push_back(fmt::format("cost.node_price: {:.0f} USD a whole node, catalog {} ({})",
+                                    *sys.node_price_usd, sys.id, sys.node_price_source));
+  return NodePrice{*sys.node_price_usd, PriceBasis::whole_node, sys.node_price_source};
+}
+
+// "NVSwitch", "PCIe switches": what joins the accelerators inside the node.
+std::string in_node_network(const topology::ScaleUp& up) {
+  using K = topology::ScaleUpKind;
+  switch (up.kind) {
+    case K::nvswitch:
+      return "NVSwitch";
+    case K::full_mesh:
+      return "in-node mesh";
+    case K::nvlink_bridge:
+      return "NVLink bridges and PCIe";
+    case K::pcie:
+      return up.switches > 0 ? "PCIe switches" : "PCIe";
+    case K::torus:
+      return "ICI";
   }
-  if (device.price_usd) {
-    assumptions.push_back(
-        fmt::format("cost.node_price: {} x {:.0f} USD, catalog {} ({}); the host is not counted",
-                    per_node, *device.price_usd, device.id, device.price_source));
-    return *device.price_usd * per_node;
-  }
-  return std::nullopt;
+  return "in-node network";
+}
+
+std::string accelerator_word(const topology::DeviceSpec& d) {
+  if (d.vendor == "nvidia" || d.vendor == "amd") return "GPUs";
+  return d.vendor == "google" ? "chips" : "accelerators";
+}
+
+// "price per node: 8 GPUs + host + NVSwitch; scale-out per port".
+std::string basis_text(const config::Scenario& s, PriceBasis basis, int ports) {
+  const auto& sys = s.cluster.system;
+  const std::string what =
+      fmt::format("{} {}", sys.accelerators_per_node, accelerator_word(s.cluster.device));
+  const std::string node =
+      basis == PriceBasis::whole_node
+          ? fmt::format("price per node: {} + host + {}", what, in_node_network(sys.scale_up))
+          : fmt::format("price per node: {} only, no host or in-node network", what);
+  return node + (ports > 0 ? "; scale-out per port" : "; no scale-out network");
 }
 
 double network_usd_per_port(const config::Scenario& s, Assumptions& assumptions) {
@@ -51,6 +91,14 @@ double amortization_years(const config::Scenario& s, Assumptions& assumptions) {
                               "Microsoft and Alphabet 6 years (10-K filings 2022-2025); accelerators "
                               "age faster, so the short end",
                               kAmortizationYears),
+                  assumptions);
+}
+
+double utilization(const config::Scenario& s, Assumptions& assumptions) {
+  return given_or(s.cost.utilization, kUtilization,
+                  fmt::format("cost.utilization: {:.0f} % [E] the cluster busy all its life, the "
+                              "floor of the run's share (at 50 % it doubles)",
+                              100 * kUtilization),
                   assumptions);
 }
 
@@ -83,22 +131,27 @@ RentCost rent_of(const config::Scenario& s, double accelerator_hours, Assumption
 BuyCost buy_of(const config::Scenario& s, double wall_s, double facility_kwh,
                Assumptions& assumptions) {
   BuyCost b;
-  const auto node_price = node_price_usd(s, assumptions);
-  if (!node_price) return b;
+  const auto price = node_price(s, assumptions);
+  if (!price) return b;
   b.known = true;
-  b.node_price_usd = *node_price;
+  b.basis = price->basis;
+  b.price_source = price->source;
+  b.nodes = s.cluster.nodes;
+  b.node_price_usd = price->usd;
   b.network_ports = s.cluster.nodes * s.cluster.system.scale_out.nics_per_node;
+  b.basis_text = basis_text(s, b.basis, b.network_ports);
   // A cluster without scale-out ports (one workstation) has no fabric to price.
   b.network_usd_per_port = b.network_ports > 0 ? network_usd_per_port(s, assumptions) : 0;
   b.purchase_usd = s.cluster.nodes * b.node_price_usd + b.network_ports * b.network_usd_per_port;
   b.amortization_years = amortization_years(s, assumptions);
-  b.hardware_usd = b.purchase_usd * wall_s / (b.amortization_years * kSecondsPerYear);
+  b.utilization = utilization(s, assumptions);
+  b.hardware_usd = amortized_share_usd(b.purchase_usd, wall_s, b.amortization_years, b.utilization);
   b.usd_per_kwh = usd_per_kwh(s, assumptions);
   b.electricity_usd = facility_kwh * b.usd_per_kwh;
   b.total_usd = b.hardware_usd + b.electricity_usd;
   assumptions.push_back(
-      "cost (buy): the hardware's share for the run, as if busy all its life, plus electricity; "
-      "facility space, operations, maintenance and financing are not counted");
+      "cost (buy): the hardware's share for the run plus electricity; facility space, "
+      "operations, maintenance and financing are not counted");
   return b;
 }
 

@@ -205,12 +205,178 @@ TEST_CASE("buy: the run's share of the purchase plus electricity", "[economics]"
     CHECK_FALSE(has_assumption(g, key));
 }
 
+TEST_CASE("buy: the outlay and the run's amortized share, by hand", "[economics]") {
+  // 1 M USD written off over 5 years at 80 % utilization, for one day: by hand
+  // 1e6 x 86,400 / (5 x 0.8 x 365.25 x 86,400) = 1e6 / 1,461 = 684.46 USD.
+  CHECK(study::amortized_share_usd(1e6, 86400, 5, 0.8) == Approx(684.46).epsilon(1e-5));
+
+  const auto step = step_of(8, 6);
+  const auto e = study::economics(
+      quickstart({"cost={pricing: buy, amortization: 4 years, utilization: 0.5}"}), step);
+  const auto& b = e.buy;
+  REQUIRE(b.known);
+  // 128 DGX H100 at the catalog's 400,000 USD a whole node + 1,024 ports x 2,000 USD.
+  CHECK(b.nodes == 128);
+  CHECK(b.network_ports == 1024);
+  CHECK(b.purchase_usd == Approx(128 * 400000.0 + 1024 * 2000.0));
+  // outlay x W / (years x utilization x 365.25 x 86,400 s).
+  CHECK(b.hardware_usd ==
+        Approx(53248000 * e.effective_time_to_train_s / (4 * 0.5 * 365.25 * 86400)).epsilon(1e-12));
+  CHECK(b.utilization == 0.5);
+  CHECK(b.basis == study::PriceBasis::whole_node);
+  CHECK(b.basis_text == "price per node: 8 GPUs + host + NVSwitch; scale-out per port");
+  CHECK_FALSE(has_assumption(e, "cost.utilization"));
+  // Without a utilization, the floor: busy all its life, and the assumption says so.
+  CHECK(
+      has_assumption(study::economics(quickstart({"cost.pricing=buy"}), step), "cost.utilization"));
+}
+
+TEST_CASE("bad utilization is a ConfigError", "[economics]") {
+  CHECK_THROWS_AS(quickstart({"cost.utilization=0"}), config::ConfigError);
+  CHECK_THROWS_AS(quickstart({"cost.utilization=1.5"}), config::ConfigError);
+}
+
+TEST_CASE("a card price is not a node price", "[economics]") {
+  // cost.accelerator_price prices the accelerators alone, and says so.
+  const auto step = step_of(8, 6);
+  const auto cards = study::economics(quickstart({"cost.accelerator_price=30000 USD"}), step);
+  CHECK(cards.buy.basis == study::PriceBasis::accelerators_only);
+  CHECK(cards.buy.basis_text ==
+        "price per node: 8 GPUs only, no host or in-node network; scale-out per port");
+  // A system with no node price is not bought from its cards' catalog price: an inline copy
+  // of DGX H100 without a node price has none, though the H100 card has one (30,000 USD).
+  const auto inline_system = study::economics(
+      quickstart({"cluster.system={id: bare, name: bare, device: h100-sxm, "
+                  "accelerators_per_node: 8, scale_up: {kind: nvswitch, link: nvlink4, "
+                  "links_per_accelerator: 18, switches: 4}, scale_out: {link: ib-ndr, "
+                  "nics_per_node: 8}}"}),
+      step);
+  CHECK_FALSE(inline_system.buy.known);
+  CHECK(std::count(inline_system.missing.begin(), inline_system.missing.end(),
+                   "no purchase price for bare") == 1);
+}
+
+namespace {
+
+// The variants of scenarios/dgx-h100-vs-h200-vs-mi300x.yaml, each priced on a hand-made step.
+std::vector<study::Economics> node_price_variants(const std::vector<std::string>& extra = {}) {
+  const std::string path =
+      std::string(DTSIM_SOURCE_DIR) + "/scenarios/dgx-h100-vs-h200-vs-mi300x.yaml";
+  std::vector<study::Economics> out;
+  for (const char* system : {"dgx-h100", "dgx-h200", "mi300x-platform"}) {
+    auto overrides = extra;
+    overrides.push_back(std::string("cluster.system=") + system);
+    const auto s = config::load_scenario(path, overrides);
+    // A 2 s step, 4M tokens: the same for all three (only the prices are under test).
+    training::StepResult r;
+    r.step_time_s = 2;
+    r.tokens_per_s = 512.0 * 8192 / 2;
+    r.breakdown.compute_s = 1.5;
+    out.push_back(study::economics(s, r));
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("DGX H100, DGX H200 and the MI300X platform are each bought as a whole node",
+          "[economics]") {
+  auto runs = node_price_variants();
+  const std::vector<std::string> names = {"DGX H100", "DGX H200", "MI300X"};
+  const auto footing = study::cost_footing(names, {&runs[0], &runs[1], &runs[2]});
+  // Only the H100 has a rent price in the catalog: all three are bought, and compare says why.
+  CHECK(footing.comparable);
+  CHECK(footing.pricing == config::CostSpec::Pricing::buy);
+  CHECK(footing.why ==
+        "no rent price for h200-sxm in DGX H200; no rent price for mi300x in MI300X");
+  // The catalog's whole-node prices (topology/catalog/systems.yaml): DGX H100 400k [E], DGX
+  // H200 400k + 8 x (35k - 30k) = 440k [E], MI300X platform 8 x 12.5k + 25k host = 125k [E].
+  const double node_usd[] = {400000, 440000, 125000};
+  for (std::size_t i = 0; i < runs.size(); ++i) {
+    INFO(names[i]);
+    const auto& b = runs[i].buy;
+    REQUIRE(b.known);
+    CHECK(b.basis == study::PriceBasis::whole_node);
+    CHECK(b.node_price_usd == node_usd[i]);
+    // 16 nodes + 128 scale-out ports x 2,000 USD.
+    CHECK(b.purchase_usd == Approx(16 * node_usd[i] + 128 * 2000.0));
+    CHECK(b.amortization_years == Approx(4));  // the scenario's cost section
+    CHECK(b.utilization == 0.8);
+  }
+  CHECK(runs[0].buy.basis_text == "price per node: 8 GPUs + host + NVSwitch; scale-out per port");
+  CHECK(runs[2].buy.basis_text ==
+        "price per node: 8 GPUs + host + in-node mesh; scale-out per port");
+  // The MI300X platform publishes no node power: the comparison names the missing figure.
+  CHECK(std::count(runs[2].missing.begin(), runs[2].missing.end(),
+                   "no node power for mi300x-platform") == 1);
+}
+
+TEST_CASE("a whole node is never set beside bare accelerators", "[economics]") {
+  auto runs = node_price_variants();
+  const auto cards = node_price_variants({"cost.accelerator_price=30000 USD"});
+  runs[1] = cards[1];
+  const auto footing = study::cost_footing({"A", "B", "C"}, {&runs[0], &runs[1], &runs[2]});
+  CHECK_FALSE(footing.comparable);
+  CHECK(footing.why.rfind("the purchase prices are on different bases", 0) == 0);
+  // Rent for all when all have one, whatever their own pricing.
+  auto rented = node_price_variants({"cost.rent=2 USD/h"});
+  rented[1] =
+      study::economics(config::load_scenario(std::string(DTSIM_SOURCE_DIR) +
+                                                 "/scenarios/dgx-h100-vs-h200-vs-mi300x.yaml",
+                                             {"cost.rent=2 USD/h", "cost.pricing=buy"}),
+                       step_of(2, 1.5));
+  const auto rent = study::cost_footing({"A", "B", "C"}, {&rented[0], &rented[1], &rented[2]});
+  CHECK(rent.comparable);
+  CHECK(rent.pricing == config::CostSpec::Pricing::rent);
+  study::price_by(rented[1], rent.pricing);
+  CHECK(rented[1].total_cost_usd == Approx(rented[1].rent.total_usd));
+}
+
+TEST_CASE("buy or rent, when every variant asks for its own", "[economics]") {
+  // scenarios/buy-vs-rent.yaml's question: each run keeps the pricing its cost.pricing names.
+  const auto rented = study::economics(quickstart({"cost.pricing=rent"}), step_of(8, 6));
+  const auto bought = study::economics(quickstart({"cost.pricing=buy"}), step_of(8, 6));
+  const auto asked = study::cost_footing({"rent", "buy"}, {&rented, &bought});
+  CHECK(asked.comparable);
+  CHECK(asked.each_own);
+  // Left to the defaults (rent where known), the same two are put on one pricing.
+  const auto by_default = study::economics(quickstart(), step_of(8, 6));
+  const auto one = study::cost_footing({"default", "buy"}, {&by_default, &bought});
+  CHECK(one.comparable);
+  CHECK_FALSE(one.each_own);
+  CHECK(one.pricing == config::CostSpec::Pricing::rent);
+}
+
+TEST_CASE("TPU chip power: v4 measured, later generations missing", "[economics]") {
+  // TPU v4 paper (Jouppi et al., ISCA 2023) and the Cloud TPU v4 doc: measured min/mean/max chip
+  // power 90/170/192 W; the max is the busy draw, as a GPU's TDP. (The paper's abstract gives
+  // v4 over v3 as ratios only, 2.1x the performance and 2.7x the perf/W, so v4 draws about
+  // 2.1 / 2.7 = 0.78 of v3's power; the watts are the table's.)
+  const auto v4 =
+      study::economics(quickstart({"cluster={system: tpu-v4, shape: 4x4x4}", "parallelism.tp=4",
+                                   "parallelism.pp=4", "parallelism.dp=4"}),
+                       step_of(10, 5));
+  REQUIRE(v4.power.known);
+  // Busy half the step: 19.2 W idle (10 % of 192) + 0.5 x (192 - 19.2) = 105.6 W.
+  CHECK(v4.power.accelerator_w == Approx(105.6));
+  // v5p has no published chip power (Google gives v6e and TPU7x only as ratios to v5e and v6e).
+  const auto v5p =
+      study::economics(quickstart({"cluster={system: tpu-v5p, shape: 4x4x4}", "parallelism.tp=4",
+                                   "parallelism.pp=4", "parallelism.dp=4"}),
+                       step_of(10, 5));
+  CHECK_FALSE(v5p.power.known);
+  CHECK(std::count(v5p.missing.begin(), v5p.missing.end(), "no power figure (TDP) for tpu-v5p") ==
+        1);
+  CHECK(std::count(v5p.missing.begin(), v5p.missing.end(), "no purchase price for tpu-v5p") == 1);
+}
+
 TEST_CASE("every default applied is listed with its source", "[economics]") {
   const auto e = study::economics(quickstart(), step_of(8, 6));
-  for (const char* key : {"goodput.failures_per_accelerator_day", "goodput.checkpoint_bandwidth",
-                          "goodput.checkpoint_interval", "goodput.restart", "checkpoint", "power",
-                          "cost.pue", "cost.rent", "cost.pricing", "cost.node_price",
-                          "cost.network_per_port", "cost.amortization", "cost.electricity"}) {
+  for (const char* key :
+       {"goodput.failures_per_accelerator_day", "goodput.checkpoint_bandwidth",
+        "goodput.checkpoint_interval", "goodput.restart", "checkpoint", "power", "cost.pue",
+        "cost.rent", "cost.pricing", "cost.node_price", "cost.network_per_port",
+        "cost.amortization", "cost.utilization", "cost.electricity"}) {
     INFO(key);
     CHECK(has_assumption(e, key));
   }

@@ -71,8 +71,11 @@ struct SystemSpec {
   ScaleOut scale_out;
   FabricSpec fabric;                  // how many of these are joined by default
   std::optional<double> node_power_w;
+  Source node_source;                 // of the node power
+  // One basis for every system: the whole node as sold (accelerators, host, in-node network
+  // and its NICs); the scale-out fabric behind the NICs is priced per port, apart.
   std::optional<double> node_price_usd;
-  Source node_source;
+  Source node_price_source;
   friend bool operator==(const SystemSpec&, const SystemSpec&) = default;
 };
 

@@ -51,6 +51,7 @@ struct CostSpec {
   std::optional<double> node_price_usd;            // buy: per node (system), replaces the above
   std::optional<double> network_usd_per_port;      // buy: per scale-out NIC port, switches included
   std::optional<double> amortization_years;        // buy: the hardware is written off over these
+  std::optional<double> utilization;               // buy: busy share of those years, (0, 1]
   std::optional<double> usd_per_kwh;
   std::optional<double> pue;                       // facility power / IT power
   friend bool operator==(const CostSpec&, const CostSpec&) = default;

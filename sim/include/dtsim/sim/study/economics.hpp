@@ -32,10 +32,14 @@
 //   P_IT    = N P_acc + nodes P_other;  facility power = P_IT x PUE;  energy = facility x W
 //
 // Cost:
-//   rent = N W / 3600 x rate per accelerator-hour (the rate includes power)
-//   buy  = (nodes x node price + scale-out ports x price per port) x W / amortization
-//          + energy x electricity price
-// Both are computed when their prices are known; `pricing` picks the total.
+//   rent   = N W / 3600 x rate per accelerator-hour (the rate includes power)
+//   outlay = nodes x node price + scale-out ports x price per port
+//   buy    = outlay x W / (amortization x utilization) + energy x electricity price
+// The node price is on one basis for every catalog system: the whole node as sold
+// (accelerators, host, in-node network and its NICs); the scale-out fabric behind the NICs is
+// the price per port. The run's share assumes the cluster is written off over `amortization`
+// years and busy `utilization` of them. Both costs are computed when their prices are known;
+// `pricing` picks the total.
 #include <string>
 #include <vector>
 
@@ -67,6 +71,8 @@ inline constexpr double kUsdPerKwh = 0.0806;
 // citing the pace of AI), Meta 5.5, Microsoft and Alphabet 6; accelerators age fastest, so the
 // short end.
 inline constexpr double kAmortizationYears = 5;
+// [E] Busy all its life: the floor of the run's share (half the utilization doubles it).
+inline constexpr double kUtilization = 1.0;
 // [E] Fabric per scale-out port, NICs excluded (they come with the node): a 1,024-GPU NDR fat
 // tree needs ~48 Quantum-2 switches (0.55-0.75 M USD) and 1.2-1.6 M USD of optics (yobitel
 // InfiniBand NDR sizing note): ~1.7-2.3 k USD per GPU port.
@@ -103,14 +109,23 @@ struct RentCost {
   double total_usd = 0;
 };
 
+// What a node price covers: the catalog's (and cost.node_price) the whole node, a scenario's
+// cost.accelerator_price the accelerators alone.
+enum class PriceBasis { whole_node, accelerators_only };
+
 struct BuyCost {
   bool known = false;  // a node or accelerator price was given or is in the catalog
+  PriceBasis basis = PriceBasis::whole_node;
+  std::string basis_text;    // "price per node: 8 GPUs + host + NVSwitch; scale-out per port"
+  std::string price_source;  // where the node price comes from, with its tag
+  int nodes = 0;
   double node_price_usd = 0;
   int network_ports = 0;  // scale-out NIC ports
   double network_usd_per_port = 0;
-  double purchase_usd = 0;  // nodes x node price + ports x price per port
+  double purchase_usd = 0;  // the outlay: nodes x node price + ports x price per port
   double amortization_years = 0;
-  double hardware_usd = 0;  // the run's share: purchase x W / amortization
+  double utilization = 0;   // share of those years the cluster is busy
+  double hardware_usd = 0;  // the run's share: outlay x W / (amortization x utilization)
   double usd_per_kwh = 0;
   double electricity_usd = 0;  // facility energy x price
   double total_usd = 0;
@@ -126,8 +141,10 @@ struct Economics {
   RentCost rent;
   BuyCost buy;
   config::CostSpec::Pricing pricing = config::CostSpec::Pricing::rent;
+  bool pricing_given = false;            // cost.pricing chose it, not the default
   bool priced = false;                   // the chosen pricing's prices are known
   double total_cost_usd = 0;             // rent.total_usd or buy.total_usd
+  std::vector<std::string> missing;      // "no rent price for h200-sxm", ...: figures not known
   std::vector<std::string> assumptions;  // every default applied, with its source
 };
 
@@ -135,11 +152,33 @@ struct Economics {
 // (`training.tokens`); goodput's fraction is then 1.
 Economics economics(const config::Scenario& scenario, const training::StepResult& step);
 
+// Makes `pricing` the total: total_cost_usd and priced follow it.
+void price_by(Economics& e, config::CostSpec::Pricing pricing);
+
+// How the costs of several runs (compare's variants) can stand side by side: one pricing for
+// all, or each its own where every run's cost.pricing asks for it (buy or rent?), and among
+// the bought never a whole node beside bare accelerators. Their own pricing when each is
+// priced by it and they share it (or all chose it); else rent when every run has a rent
+// price; else buy when every run has a purchase price on one basis; else not comparable.
+struct CostFooting {
+  bool comparable = false;
+  config::CostSpec::Pricing pricing = config::CostSpec::Pricing::rent;
+  // Why the runs' own pricing was not kept: the figures missing where ("no rent price for
+  // h200-sxm in DGX H200"), and bases that differ. Empty when their own pricing stands.
+  std::string why;
+  bool each_own = false;  // comparable with each run at its own cost.pricing (rent or buy?)
+};
+// names[i] labels runs[i] in `why`.
+CostFooting cost_footing(const std::vector<std::string>& names,
+                         const std::vector<const Economics*>& runs);
+
 // The closed forms above, on bare numbers (seconds, watts).
 double job_mtbf_s(double failures_per_accelerator_day, int accelerators);
 double young_daly_interval_s(double write_s, double mtbf_s);
 double expected_wall_time_s(double ideal_s, double interval_s, double write_s, double restart_s,
                             double mtbf_s);
 double accelerator_power_w(double tdp_w, double busy_share);
+// The run's share of an outlay: outlay x wall / (years x utilization), a year of 365.25 days.
+double amortized_share_usd(double outlay_usd, double wall_s, double years, double utilization);
 
 }  // namespace dtsim::study
