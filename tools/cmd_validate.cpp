@@ -15,6 +15,7 @@
 #include "dtsim/sim/config/error.hpp"
 #include "dtsim/sim/config/validation.hpp"
 #include "dtsim/sim/training/step_result.hpp"
+#include "progress_bar.hpp"
 #include "text_table.hpp"
 
 namespace dtsim::tools {
@@ -59,23 +60,30 @@ Summary summarize(const std::vector<Outcome>& outcomes) {
   return s;
 }
 
+Outcome run_case(const config::ValidationCase& c) {
+  Outcome out;
+  out.c = &c;
+  if (!c.scenario) {
+    out.not_run = c.not_run;
+    return out;
+  }
+  try {
+    out.result = training::simulate_step(*c.scenario);
+    out.error = (out.result->step_time_s - c.measured_step_s) / c.measured_step_s;
+  } catch (const std::exception& e) {
+    out.not_run = std::string("simulation failed: ") + e.what();
+  }
+  return out;
+}
+
 std::vector<Outcome> run_all(const std::vector<config::ValidationCase>& cases) {
   std::vector<Outcome> out(cases.size());
+  ProgressBar progress(cases.size(), "cases", ResultsPrinted::after_the_work);
   // Each case is its own simulation; results land in their case's slot, so the output does not
   // depend on how many threads ran them.
   tbb::parallel_for(std::size_t{0}, cases.size(), [&](std::size_t i) {
-    const auto& c = cases[i];
-    out[i].c = &c;
-    if (!c.scenario) {
-      out[i].not_run = c.not_run;
-      return;
-    }
-    try {
-      out[i].result = training::simulate_step(*c.scenario);
-      out[i].error = (out[i].result->step_time_s - c.measured_step_s) / c.measured_step_s;
-    } catch (const std::exception& e) {
-      out[i].not_run = std::string("simulation failed: ") + e.what();
-    }
+    out[i] = run_case(cases[i]);
+    progress.advance();
   });
   return out;
 }
@@ -104,6 +112,12 @@ void print_json(const std::vector<Outcome>& outcomes, const Summary& s) {
   std::cout << j.dump(2) << "\n";
 }
 
+// "fits", "tight" (less headroom than the memory model's uncertainty) or "OOM".
+std::string memory_cell(const models::MemoryVerdict& memory) {
+  const auto fit = memory.fit();
+  return fit == models::MemoryFit::does_not_fit ? "OOM" : models::to_string(fit);
+}
+
 void print_text(const std::vector<Outcome>& outcomes, const Summary& s) {
   TextTable t({"case", "measured (s)", "predicted (s)", "error", "MFU", "memory"});
   for (const auto& o : outcomes) {
@@ -113,9 +127,9 @@ void print_text(const std::vector<Outcome>& outcomes, const Summary& s) {
     }
     t.row({o.c->id, fmt::format("{:.3f}", o.c->measured_step_s), fmt::format("{:.3f}", o.result->step_time_s),
            fmt::format("{:+.1f} %", 100 * o.error), fmt::format("{:.1f} %", 100 * o.result->mfu),
-           o.result->memory.fits() ? "fits" : "OOM"});
+           memory_cell(o.result->memory)});
   }
-  std::cout << t.str() << "\n";
+  std::cout << t.fitted() << "\n";
   std::cout << fmt::format("{} cases, {} run: median |error| {:.1f} %, p90 {:.1f} %, max {:.1f} %\n", s.cases, s.run,
                            100 * s.median, 100 * s.p90, 100 * s.max);
   bool header = false;
@@ -123,12 +137,13 @@ void print_text(const std::vector<Outcome>& outcomes, const Summary& s) {
     if (!o.result) {
       if (!header) std::cout << "\nnot run\n";
       header = true;
-      std::cout << "  " << o.c->id << ": " << o.not_run << "\n";
+      std::cout << paragraph(o.c->id + ": " + o.not_run, kLineColumns, 2, 4);
     }
   std::cout << "\ndefaults applied to null fields\n";
   for (const auto& o : outcomes)
     if (o.result && !o.c->scenario->notes.empty())
-      std::cout << "  " << o.c->id << ": " << fmt::format("{}", fmt::join(o.c->scenario->notes, "; ")) << "\n";
+      std::cout << paragraph(fmt::format("{}: {}", o.c->id, fmt::join(o.c->scenario->notes, "; ")), kLineColumns,
+                             2, 4);
 }
 
 void export_scenarios(const std::vector<config::ValidationCase>& cases, const std::string& dir) {

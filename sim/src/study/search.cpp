@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <array>
+#include <atomic>
 
 #include "dtsim/sim/study/summary.hpp"
 #include "dtsim/sim/training/device_compute.hpp"
@@ -21,12 +22,13 @@ void sort_by_time(std::vector<RankedPlan>& plans) {
 }
 
 // Screens every candidate: divisibility, memory, then the estimate.
-void screen(const config::Scenario& s, SearchResult& out) {
+void screen(const config::Scenario& s, SearchResult& out, const SearchProgress& progress) {
   const auto candidates = plan_space(s);
   out.candidates = candidates.size();
   PlanEstimator estimator(s);
   const auto options = training::memory_options(s.cluster.device, s.execution.flash_attention);
   for (const auto& c : candidates) {
+    if (progress.screened) progress.screened(&c - candidates.data(), candidates.size());
     const bool given = &c == &candidates.front();
     if (!c.rejected.empty()) {
       ++out.indivisible[c.rejected];
@@ -47,11 +49,12 @@ void screen(const config::Scenario& s, SearchResult& out) {
     out.most_overflow_bytes = std::max(out.most_overflow_bytes, over);
     ++out.out_of_memory;
   }
+  if (progress.screened) progress.screened(candidates.size(), candidates.size());
   sort_by_time(out.fitting);
 }
 
 // Replays the best screened plans that fit, and the scenario's own plan, in parallel.
-void confirm(const config::Scenario& s, SearchResult& out) {
+void confirm(const config::Scenario& s, SearchResult& out, const SearchProgress& progress) {
   std::vector<RankedPlan> chosen;
   for (const auto& r : out.fitting) {
     if (static_cast<int>(chosen.size()) == s.search.confirm) break;
@@ -59,9 +62,12 @@ void confirm(const config::Scenario& s, SearchResult& out) {
   }
   const bool given_chosen = std::any_of(chosen.begin(), chosen.end(), [](const auto& r) { return r.given; });
   if (out.given && !given_chosen && s.search.confirm > 0) chosen.push_back(*out.given);
+  if (progress.replayed) progress.replayed(0, chosen.size());
+  std::atomic<std::size_t> replayed = 0;
   tbb::parallel_for(std::size_t{0}, chosen.size(), [&](std::size_t i) {
     chosen[i].simulated = training::simulate_step(with_plan(s, chosen[i].plan));
     chosen[i].confirmed = true;
+    if (progress.replayed) progress.replayed(++replayed, chosen.size());
   });
   for (const auto& r : chosen)
     if (r.given) out.given = r;
@@ -87,10 +93,10 @@ config::Scenario with_plan(const config::Scenario& s, const models::ParallelPlan
   return out;
 }
 
-SearchResult search(const config::Scenario& s) {
+SearchResult search(const config::Scenario& s, const SearchProgress& progress) {
   SearchResult out;
-  screen(s, out);
-  confirm(s, out);
+  screen(s, out, progress);
+  confirm(s, out, progress);
   return out;
 }
 
