@@ -32,15 +32,17 @@ void print_text(const std::string& title, const std::vector<Side>& sides, TableL
   TextTable links({}, true);
   std::cout << "\nlinks per accelerator and direction, and how each plan was chosen\n";
   for (const auto& s : sides)
-    links.row({s.summary.name, fmt::format("scale-up {}, scale-out {}; {}", scale_up_text(s.scenario),
-                                           scale_out_text(s.scenario), s.chosen)});
+    links.row(
+        {s.summary.name, fmt::format("scale-up {}, scale-out {}; {}", scale_up_text(s.scenario),
+                                     scale_out_text(s.scenario), s.chosen)});
   std::cout << links.fitted();
   std::cout << "\nagainst the first variant of the same model\n";
   for (const auto& line : comparison_lines(sides)) std::cout << paragraph(line, kLineColumns, 2, 4);
 }
 
-const std::map<std::string, TableLayout> kLayouts = {
-    {"auto", TableLayout::automatic}, {"columns", TableLayout::columns}, {"rows", TableLayout::rows}};
+const std::map<std::string, TableLayout> kLayouts = {{"auto", TableLayout::automatic},
+                                                     {"columns", TableLayout::columns},
+                                                     {"rows", TableLayout::rows}};
 
 }  // namespace
 
@@ -54,13 +56,16 @@ void add_compare_command(CLI::App& app) {
   auto o = std::make_shared<Options>();
   auto* cmd = app.add_subcommand("compare", "run a scenario's variants side by side");
   cmd->add_option("scenario", o->scenario, "scenario YAML file with a variants: list")->required();
-  cmd->add_option("--set", o->overrides, "override a key in every variant: --set training.tokens=1e12");
+  cmd->add_option("--set", o->overrides,
+                  "override a key in every variant: --set training.tokens=1e12");
   auto* json = cmd->add_flag("--json", o->json, "print JSON: one object per variant");
   cmd->add_flag("--csv", o->csv, "print CSV: a row per variant")->excludes(json);
-  cmd->add_flag("--search", o->search, "let each variant find its fastest plan (as a search: block does)");
-  cmd->add_option("--layout", o->layout,
-                  "the table: a column per variant, a row per variant, or auto (columns when they fit "
-                  "in 100 columns)")
+  cmd->add_flag("--search", o->search,
+                "let each variant find its fastest plan (as a search: block does)");
+  cmd->add_option(
+         "--layout", o->layout,
+         "the table: a column per variant, a row per variant, or auto (columns when they fit "
+         "in 100 columns)")
       ->transform(CLI::CheckedTransformer(kLayouts, CLI::ignore_case))
       ->default_str("auto");
   cmd->callback([o] {

@@ -120,11 +120,18 @@ Json to_json(const config::Scenario& s, const training::StepResult& r, const stu
 
 std::string percent(double part, double whole) { return fmt::format("{:.1f} %", 100 * part / whole); }
 
-// "8.783 days", "3.092 h", "15.83 min", "19.60 s": the unit a reader thinks in at that length.
-std::string duration(double s) { return format_quantity(s, Quantity::time_s); }
+// "8.78 days", "3.09 h", "15.83 min", "19.600 s": the unit a reader thinks in at that length.
+std::string duration(double s) {
+  return format_quantity(s, Quantity::time_s);
+}
 
-std::string usd(double v) { return format_quantity(v, Quantity::money_usd); }
-std::string mwh(double v) { return format_quantity(v * 3.6e9, Quantity::energy_j); }  // 1 MWh = 3.6e9 J
+std::string usd(double v) {
+  return format_quantity(v, Quantity::money_usd);
+}
+// 1 MWh = 3.6e9 J
+std::string mwh(double v) {
+  return format_quantity(v * 3.6e9, Quantity::energy_j);
+}
 
 void add_goodput_rows(TextTable& t, const study::Goodput& g) {
   t.row({"goodput", fmt::format("{:.1f} %", 100 * g.fraction)});
@@ -132,10 +139,10 @@ void add_goodput_rows(TextTable& t, const study::Goodput& g) {
   t.row({"  job MTBF", fmt::format("{} ({:.3g} interruptions per accelerator-day)",
                                    duration(g.mtbf_s), g.failures_per_accelerator_day)});
   t.row({"  checkpoint",
-         fmt::format("{} at {}: {} to write, every {}", format_quantity(g.checkpoint_bytes, Quantity::bytes),
+         fmt::format("{} at {}: {} to write, every {}",
+                     format_quantity(g.checkpoint_bytes, Quantity::bytes),
                      format_quantity(g.checkpoint_bytes_per_s, Quantity::bandwidth_bytes_per_s),
-                     duration(g.checkpoint_write_s),
-                     duration(g.checkpoint_interval_s))});
+                     duration(g.checkpoint_write_s), duration(g.checkpoint_interval_s))});
   t.row({"  restart", duration(g.restart_s)});
   t.row({"  writing checkpoints", duration(g.checkpointing_s)});
   t.row({"  lost to interruptions",

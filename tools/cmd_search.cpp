@@ -3,8 +3,8 @@
 
 #include <algorithm>
 #include <iostream>
-#include <optional>
 #include <nlohmann/json.hpp>
+#include <optional>
 
 #include "commands.hpp"
 #include "dtsim/sim/config/loader.hpp"
@@ -18,13 +18,22 @@ namespace {
 
 using Json = nlohmann::ordered_json;
 
-double slower(const study::RankedPlan& r, const study::RankedPlan& best) { return r.step_s() / best.step_s() - 1; }
+double slower(const study::RankedPlan& r, const study::RankedPlan& best) {
+  return r.step_s() / best.step_s() - 1;
+}
 
 Json plan_json(const study::RankedPlan& r) {
   const auto& p = r.plan;
   Json j = {{"plan", study::plan_text(r.plan)},
-            {"tp", p.tp}, {"pp", p.pp}, {"dp", p.dp}, {"cp", p.cp}, {"ep", p.ep}, {"vpp", p.vpp},
-            {"micro_batch", p.micro_batch}, {"zero", p.zero}, {"sequence_parallel", p.sequence_parallel},
+            {"tp", p.tp},
+            {"pp", p.pp},
+            {"dp", p.dp},
+            {"cp", p.cp},
+            {"ep", p.ep},
+            {"vpp", p.vpp},
+            {"micro_batch", p.micro_batch},
+            {"zero", p.zero},
+            {"sequence_parallel", p.sequence_parallel},
             {"recompute", models::to_string(p.recompute)},
             {"estimated_step_s", r.estimate.step_s},
             {"peak_memory_bytes", r.memory.capacity_bytes - r.memory.headroom_bytes()},
@@ -77,7 +86,8 @@ void print_best(const study::SearchResult& r, int top) {
     slowest_s = std::max({slowest_s, p->estimate.step_s, p->simulated.step_time_s});
     fullest_bytes = std::max(fullest_bytes, p->memory.peak_bytes());
   }
-  const Unit time = unit_for(Quantity::time_s, slowest_s), memory = unit_for(Quantity::bytes, fullest_bytes);
+  const Unit time = unit_for(Quantity::time_s, slowest_s),
+             memory = unit_for(Quantity::bytes, fullest_bytes);
   const study::RankedPlan* best = nullptr;
   for (const auto& p : r.confirmed)
     if (!best && p.memory.fits()) best = &p;
@@ -85,9 +95,11 @@ void print_best(const study::SearchResult& r, int top) {
   for (const auto& p : r.confirmed) {
     rank += p.memory.fits();
     if (std::find(shown.begin(), shown.end(), &p) == shown.end()) continue;
-    t.row({p.memory.fits() ? std::to_string(rank) : "OOM", study::plan_text(p.plan) + (p.given ? "  (scenario)" : ""),
+    t.row({p.memory.fits() ? std::to_string(rank) : "OOM",
+           study::plan_text(p.plan) + (p.given ? "  (scenario)" : ""),
            in_unit(p.estimate.step_s, Quantity::time_s, time),
-           in_unit(p.simulated.step_time_s, Quantity::time_s, time), format_quantity(p.simulated.mfu, Quantity::fraction),
+           in_unit(p.simulated.step_time_s, Quantity::time_s, time),
+           format_quantity(p.simulated.mfu, Quantity::fraction),
            in_unit(p.memory.peak_bytes(), Quantity::bytes, memory),
            best ? fmt::format("{:+.1f} %", 100 * slower(p, *best)) : ""});
   }
@@ -102,7 +114,8 @@ void print_best(const study::SearchResult& r, int top) {
     std::cout << "\nthe scenario's plan is the fastest that fits\n";
   else
     std::cout << "\n"
-              << paragraph(fmt::format("the scenario's plan ranks {} of {} replayed: {:.1f} % slower than the best ({})",
+              << paragraph(fmt::format("the scenario's plan ranks {} of {} replayed: {:.1f} % "
+                                       "slower than the best ({})",
                                        *r.given_rank, r.confirmed.size(), 100 * slower(g, *best),
                                        study::slower_because(g.simulated, best->simulated)),
                            kLineColumns, 0, 2);
@@ -111,10 +124,11 @@ void print_best(const study::SearchResult& r, int top) {
 void print_losers(const study::SearchResult& r) {
   std::size_t indivisible = 0;
   for (const auto& [why, n] : r.indivisible) indivisible += n;
-  std::cout << fmt::format("\n{} plans considered: {} cannot run, {} do not fit, {} fit\n", r.candidates,
-                           indivisible, r.out_of_memory, r.fitting.size());
+  std::cout << fmt::format("\n{} plans considered: {} cannot run, {} do not fit, {} fit\n",
+                           r.candidates, indivisible, r.out_of_memory, r.fitting.size());
   // Reasons wrap under themselves, past the count.
-  for (const auto& [why, n] : r.indivisible) std::cout << paragraph(fmt::format("{:>7}  {}", n, why), kLineColumns, 2, 11);
+  for (const auto& [why, n] : r.indivisible)
+    std::cout << paragraph(fmt::format("{:>7}  {}", n, why), kLineColumns, 2, 11);
   if (r.out_of_memory)
     std::cout << fmt::format("  {:>7}  out of memory, by {} to {}\n", r.out_of_memory,
                              format_quantity(r.least_overflow_bytes, Quantity::bytes),
@@ -122,10 +136,12 @@ void print_losers(const study::SearchResult& r) {
   if (r.fitting.size() > r.confirmed.size() && !r.fitting.empty()) {
     const double best = r.fitting.front().estimate.step_s;
     const auto& slowest = r.fitting.back().estimate.step_s;
-    const auto& next = r.fitting[std::min(r.confirmed.size(), r.fitting.size() - 1)].estimate.step_s;
-    std::cout << fmt::format("  {:>7}  fit but are estimated {:.1f} % to {:.1f} % slower than the best estimate\n",
-                             r.fitting.size() - std::min(r.fitting.size(), r.confirmed.size()),
-                             100 * (next / best - 1), 100 * (slowest / best - 1));
+    const auto& next =
+        r.fitting[std::min(r.confirmed.size(), r.fitting.size() - 1)].estimate.step_s;
+    std::cout << fmt::format(
+        "  {:>7}  fit but are estimated {:.1f} % to {:.1f} % slower than the best estimate\n",
+        r.fitting.size() - std::min(r.fitting.size(), r.confirmed.size()), 100 * (next / best - 1),
+        100 * (slowest / best - 1));
   }
 }
 
@@ -134,8 +150,10 @@ void print_losers(const study::SearchResult& r) {
 study::SearchProgress search_progress(std::optional<ProgressBar>& bar) {
   auto phase = [&bar](const char* unit) {
     return [&bar, unit](std::size_t done, std::size_t total) {
-      if (done == 0) bar.emplace(total, unit, ResultsPrinted::after_the_work);  // the phase begins
-      else bar->update(done);
+      if (done == 0)
+        bar.emplace(total, unit, ResultsPrinted::after_the_work);  // the phase begins
+      else
+        bar->update(done);
     };
   };
   return {phase("plans screened"), phase("plans replayed")};
@@ -151,11 +169,15 @@ void add_search_command(CLI::App& app) {
     bool json = false;
   };
   auto o = std::make_shared<Options>();
-  auto* cmd = app.add_subcommand("search", "find the fastest parallel plans that fit, and say why the rest lost");
-  cmd->add_option("scenario", o->scenario, "scenario YAML file (its plan is ranked too)")->required();
+  auto* cmd = app.add_subcommand(
+      "search", "find the fastest parallel plans that fit, and say why the rest lost");
+  cmd->add_option("scenario", o->scenario, "scenario YAML file (its plan is ranked too)")
+      ->required();
   cmd->add_option("--set", o->overrides, "override a scenario key: --set cluster.nodes=64");
-  cmd->add_option("--top", o->top, "plans to show (default: search.top, 5)")->check(CLI::PositiveNumber);
-  cmd->add_option("--confirm", o->confirm, "best screened plans to replay in full (default: search.confirm, 8)")
+  cmd->add_option("--top", o->top, "plans to show (default: search.top, 5)")
+      ->check(CLI::PositiveNumber);
+  cmd->add_option("--confirm", o->confirm,
+                  "best screened plans to replay in full (default: search.confirm, 8)")
       ->check(CLI::PositiveNumber);
   cmd->add_flag("--json", o->json, "print JSON");
   cmd->callback([o] {
@@ -167,11 +189,13 @@ void add_search_command(CLI::App& app) {
       return study::search(s, search_progress(progress));
     }();
     if (o->json) return print_json(s, result, s.search.top);
-    std::cout << fmt::format("{}\n  model    {}\n  cluster  {} x {}\n  batch    {} x {} tokens\n\n", s.name,
-                             s.model.name, s.cluster.accelerators, s.cluster.device.name,
+    std::cout << fmt::format("{}\n  model    {}\n  cluster  {} x {}\n  batch    {} x {} tokens\n\n",
+                             s.name, s.model.name, s.cluster.accelerators, s.cluster.device.name,
                              s.training.global_batch, s.training.seq_len);
-    if (result.fitting.empty()) std::cout << "no plan fits in memory\n";
-    else print_best(result, s.search.top);
+    if (result.fitting.empty())
+      std::cout << "no plan fits in memory\n";
+    else
+      print_best(result, s.search.top);
     print_losers(result);
   });
 }

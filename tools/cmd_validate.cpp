@@ -107,8 +107,12 @@ void print_json(const std::vector<Outcome>& outcomes, const Summary& s) {
     cases.push_back(j);
   }
   Json j{{"cases", cases},
-         {"summary", {{"cases", s.cases}, {"run", s.run}, {"median_abs_error", s.median},
-                      {"p90_abs_error", s.p90}, {"max_abs_error", s.max}}}};
+         {"summary",
+          {{"cases", s.cases},
+           {"run", s.run},
+           {"median_abs_error", s.median},
+           {"p90_abs_error", s.p90},
+           {"max_abs_error", s.max}}}};
   std::cout << j.dump(2) << "\n";
 }
 
@@ -125,13 +129,14 @@ void print_text(const std::vector<Outcome>& outcomes, const Summary& s) {
       t.row({o.c->id, fmt::format("{:.3f}", o.c->measured_step_s), "not run", "", "", ""});
       continue;
     }
-    t.row({o.c->id, fmt::format("{:.3f}", o.c->measured_step_s), fmt::format("{:.3f}", o.result->step_time_s),
-           fmt::format("{:+.1f} %", 100 * o.error), fmt::format("{:.1f} %", 100 * o.result->mfu),
-           memory_cell(o.result->memory)});
+    t.row({o.c->id, fmt::format("{:.3f}", o.c->measured_step_s),
+           fmt::format("{:.3f}", o.result->step_time_s), fmt::format("{:+.1f} %", 100 * o.error),
+           fmt::format("{:.1f} %", 100 * o.result->mfu), memory_cell(o.result->memory)});
   }
   std::cout << t.fitted() << "\n";
-  std::cout << fmt::format("{} cases, {} run: median |error| {:.1f} %, p90 {:.1f} %, max {:.1f} %\n", s.cases, s.run,
-                           100 * s.median, 100 * s.p90, 100 * s.max);
+  std::cout << fmt::format(
+      "{} cases, {} run: median |error| {:.1f} %, p90 {:.1f} %, max {:.1f} %\n", s.cases, s.run,
+      100 * s.median, 100 * s.p90, 100 * s.max);
   bool header = false;
   for (const auto& o : outcomes)
     if (!o.result) {
@@ -142,8 +147,8 @@ void print_text(const std::vector<Outcome>& outcomes, const Summary& s) {
   std::cout << "\ndefaults applied to null fields\n";
   for (const auto& o : outcomes)
     if (o.result && !o.c->scenario->notes.empty())
-      std::cout << paragraph(fmt::format("{}: {}", o.c->id, fmt::join(o.c->scenario->notes, "; ")), kLineColumns,
-                             2, 4);
+      std::cout << paragraph(fmt::format("{}: {}", o.c->id, fmt::join(o.c->scenario->notes, "; ")),
+                             kLineColumns, 2, 4);
 }
 
 void export_scenarios(const std::vector<config::ValidationCase>& cases, const std::string& dir) {
@@ -154,7 +159,8 @@ void export_scenarios(const std::vector<config::ValidationCase>& cases, const st
     const auto path = std::filesystem::path(dir) / (c.id + ".yaml");
     std::ofstream out(path);
     if (!out)
-      throw config::ConfigError({"command line", 1, 1}, "--export", "expected a writable folder, found '" + dir + "'");
+      throw config::ConfigError({"command line", 1, 1}, "--export",
+                                "expected a writable folder, found '" + dir + "'");
     out << "# " << c.id << ": " << c.source << "\n";
     out << fmt::format("# measured step time {} s\n", c.measured_step_s);
     for (const auto& n : c.scenario->notes) out << "# " << n << "\n";
@@ -173,14 +179,18 @@ void add_validate_command(CLI::App& app) {
     std::string export_dir;
   };
   auto o = std::make_shared<Options>();
-  auto* cmd = app.add_subcommand("validate", "simulate published training runs and compare with their step times");
+  auto* cmd = app.add_subcommand(
+      "validate", "simulate published training runs and compare with their step times");
   cmd->add_option("file", o->file, "cases in shared/data/calibration.yaml format")->required();
   cmd->add_option("--only", o->only, "run only the cases whose id contains this text");
-  cmd->add_option("--set", o->overrides, "override a scenario key in every case: --set parallelism.zero=1")
+  cmd->add_option("--set", o->overrides,
+                  "override a scenario key in every case: --set parallelism.zero=1")
       ->take_all();
-  cmd->add_option("--export", o->export_dir,
-                  "also write each case as a scenario file DIR/ID.yaml, to run, trace or vary with dtsim run");
-  cmd->add_flag("--json", o->json, "print JSON: cases [{id, measured_s, predicted_s, error}] and a summary");
+  cmd->add_option(
+      "--export", o->export_dir,
+      "also write each case as a scenario file DIR/ID.yaml, to run, trace or vary with dtsim run");
+  cmd->add_flag("--json", o->json,
+                "print JSON: cases [{id, measured_s, predicted_s, error}] and a summary");
   cmd->callback([o] {
     auto cases = config::load_validation_cases(o->file, o->overrides);
     if (!o->only.empty())
@@ -188,8 +198,10 @@ void add_validate_command(CLI::App& app) {
     if (!o->export_dir.empty()) export_scenarios(cases, o->export_dir);
     const auto outcomes = run_all(cases);
     const auto summary = summarize(outcomes);
-    if (o->json) print_json(outcomes, summary);
-    else print_text(outcomes, summary);
+    if (o->json)
+      print_json(outcomes, summary);
+    else
+      print_text(outcomes, summary);
   });
 }
 

@@ -30,8 +30,12 @@ struct Metric {
 
 // Time to train and what it costs need a token budget (training.tokens): without one the
 // economics are all zero, which would read as "instant and free".
-bool budgeted(const study::Summary& s) { return s.economics.time_to_train_s > 0; }
-bool always(const study::Summary&) { return true; }
+bool budgeted(const study::Summary& s) {
+  return s.economics.time_to_train_s > 0;
+}
+bool always(const study::Summary&) {
+  return true;
+}
 constexpr double kSecondsPerDay = 86400;
 constexpr double kJoulesPerMwh = 3.6e9;
 
@@ -42,32 +46,35 @@ const std::vector<Metric>& metrics() {
       {"tokens_per_s", "tokens/s", [](const auto& s) { return s.step.tokens_per_s; }, Q::count},
       {"mfu", "MFU", [](const auto& s) { return s.step.mfu; }, Q::fraction},
       {"compute_s", "compute (with recompute)",
-       [](const auto& s) { return s.step.breakdown.compute_s + s.step.breakdown.recompute_s; }, Q::time_s, always, 1,
-       "step_time_s"},
-      {"optimizer_s", "optimizer step", [](const auto& s) { return s.step.breakdown.optimizer_s; }, Q::time_s, always,
-       1, "step_time_s"},
+       [](const auto& s) { return s.step.breakdown.compute_s + s.step.breakdown.recompute_s; },
+       Q::time_s, always, 1, "step_time_s"},
+      {"optimizer_s", "optimizer step", [](const auto& s) { return s.step.breakdown.optimizer_s; },
+       Q::time_s, always, 1, "step_time_s"},
       {"exposed_tp_cp_ep_s", "exposed TP/CP/EP comm",
        [](const auto& s) {
          const auto& b = s.step.breakdown;
          return b.exposed_tp_s + b.exposed_cp_s + b.exposed_ep_s;
        },
        Q::time_s, always, 1, "step_time_s"},
-      {"exposed_dp_s", "exposed DP comm", [](const auto& s) { return s.step.breakdown.exposed_dp_s; }, Q::time_s,
-       always, 1, "step_time_s"},
-      {"pp_wait_s", "pipeline transfers", [](const auto& s) { return s.step.breakdown.pp_wait_s; }, Q::time_s, always,
-       1, "step_time_s"},
-      {"bubble_s", "pipeline bubble", [](const auto& s) { return s.step.breakdown.bubble_s; }, Q::time_s, always, 1,
+      {"exposed_dp_s", "exposed DP comm",
+       [](const auto& s) { return s.step.breakdown.exposed_dp_s; }, Q::time_s, always, 1,
        "step_time_s"},
-      {"peak_memory_bytes", "peak memory per accelerator", [](const auto& s) { return s.peak_memory_bytes(); },
-       Q::bytes},
-      {"memory_headroom_bytes", "memory headroom", [](const auto& s) { return s.memory_headroom_bytes(); }, Q::bytes,
-       always, 1, "peak_memory_bytes"},
+      {"pp_wait_s", "pipeline transfers", [](const auto& s) { return s.step.breakdown.pp_wait_s; },
+       Q::time_s, always, 1, "step_time_s"},
+      {"bubble_s", "pipeline bubble", [](const auto& s) { return s.step.breakdown.bubble_s; },
+       Q::time_s, always, 1, "step_time_s"},
+      {"peak_memory_bytes", "peak memory per accelerator",
+       [](const auto& s) { return s.peak_memory_bytes(); }, Q::bytes},
+      {"memory_headroom_bytes", "memory headroom",
+       [](const auto& s) { return s.memory_headroom_bytes(); }, Q::bytes, always, 1,
+       "peak_memory_bytes"},
       {"time_to_train_days", "time to train",
-       [](const auto& s) { return s.economics.effective_time_to_train_s / kSecondsPerDay; }, Q::time_s, budgeted,
-       kSecondsPerDay},
-      {"goodput", "goodput", [](const auto& s) { return s.economics.goodput.fraction; }, Q::fraction},
-      {"accelerator_hours", "accelerator-hours", [](const auto& s) { return s.economics.accelerator_hours; },
-       Q::count, budgeted},
+       [](const auto& s) { return s.economics.effective_time_to_train_s / kSecondsPerDay; },
+       Q::time_s, budgeted, kSecondsPerDay},
+      {"goodput", "goodput", [](const auto& s) { return s.economics.goodput.fraction; },
+       Q::fraction},
+      {"accelerator_hours", "accelerator-hours",
+       [](const auto& s) { return s.economics.accelerator_hours; }, Q::count, budgeted},
       {"energy_mwh", "energy", [](const auto& s) { return s.economics.energy_mwh; }, Q::energy_j,
        [](const auto& s) { return s.economics.power.known; }, kJoulesPerMwh},
       {"cost_usd", "cost", [](const auto& s) { return s.economics.total_cost_usd; }, Q::money_usd,
@@ -78,7 +85,8 @@ const std::vector<Metric>& metrics() {
 
 const Metric& metric(const char* key) {
   const auto& all = metrics();
-  return *std::find_if(all.begin(), all.end(), [&](const Metric& m) { return std::string_view(m.key) == key; });
+  return *std::find_if(all.begin(), all.end(),
+                       [&](const Metric& m) { return std::string_view(m.key) == key; });
 }
 
 // The unit of `m` in a table of `summaries`: the one that suits the largest known value of the
@@ -129,7 +137,8 @@ nlohmann::ordered_json summary_json(const study::Summary& s) {
                               {"accelerators", s.accelerators},
                               {"plan", s.plan},
                               {"fits_memory", s.step.memory.fits()}};
-  for (const auto& m : metrics()) j[m.key] = m.known(s) ? nlohmann::ordered_json(m.value(s)) : nullptr;
+  for (const auto& m : metrics())
+    j[m.key] = m.known(s) ? nlohmann::ordered_json(m.value(s)) : nullptr;
   return j;
 }
 
@@ -148,7 +157,8 @@ std::string memory_cell(const study::Summary& s) {
   const double headroom = s.memory_headroom_bytes();
   if (fit == models::MemoryFit::fits) return "yes";
   const auto amount = format_quantity(std::abs(headroom), Quantity::bytes);
-  if (fit == models::MemoryFit::tight) return fmt::format("{}, {} free", models::to_string(fit), amount);
+  if (fit == models::MemoryFit::tight)
+    return fmt::format("{}, {} free", models::to_string(fit), amount);
   return fmt::format("NO, {} over", amount);
 }
 
@@ -173,7 +183,8 @@ std::vector<Row> table_rows(const std::vector<study::Summary>& summaries) {
     const Unit unit = table_unit(m, summaries);
     Row r{m.label, {}, false};
     for (const auto& s : summaries)
-      r.cells.push_back(m.known(s) ? in_unit(m.value(s) * m.base_per_value, m.quantity, unit) : "n/a");
+      r.cells.push_back(m.known(s) ? in_unit(m.value(s) * m.base_per_value, m.quantity, unit)
+                                   : "n/a");
     rows.push_back(std::move(r));
   }
   return rows;
@@ -230,15 +241,19 @@ std::vector<std::string> accelerator_notes(const std::vector<study::Summary>& su
   std::vector<std::string> notes;
   if (summaries.empty()) return notes;
   const auto& base = summaries.front();
-  auto per_accelerator = [](const study::Summary& s) { return thousands(s.step.tokens_per_s / s.accelerators); };
+  auto per_accelerator = [](const study::Summary& s) {
+    return thousands(s.step.tokens_per_s / s.accelerators);
+  };
   for (const auto& s : summaries) {
     if (s.accelerators == base.accelerators) continue;
-    notes.push_back(fmt::format(
-        "* {} runs on {} accelerators and the base, {}, on {}: per-step figures are not per-accelerator "
-        "comparable; per accelerator it makes {} tokens/s, the base {}; time to train, energy and cost "
-        "compare as totals.",
-        s.name, thousands(s.accelerators), base.name, thousands(base.accelerators), per_accelerator(s),
-        per_accelerator(base)));
+    notes.push_back(
+        fmt::format("* {} runs on {} accelerators and the base, {}, on {}: per-step figures are "
+                    "not per-accelerator "
+                    "comparable; per accelerator it makes {} tokens/s, the base {}; time to train, "
+                    "energy and cost "
+                    "compare as totals.",
+                    s.name, thousands(s.accelerators), base.name, thousands(base.accelerators),
+                    per_accelerator(s), per_accelerator(base)));
   }
   return notes;
 }

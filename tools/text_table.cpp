@@ -7,11 +7,13 @@
 namespace dtsim::tools {
 namespace {
 
-constexpr std::size_t kGap = 2;       // spaces between columns
-constexpr std::size_t kReadable = 12; // narrower than this, a wrapped cell is hard to read
-constexpr std::size_t kPacked = 20;   // cells up to this wide are not wrapped to make room
+constexpr std::size_t kGap = 2;        // spaces between columns
+constexpr std::size_t kReadable = 12;  // narrower than this, a wrapped cell is hard to read
+constexpr std::size_t kPacked = 20;    // cells up to this wide are not wrapped to make room
 
-bool continues_code_point(char c) { return (static_cast<unsigned char>(c) & 0xC0) == 0x80; }
+bool continues_code_point(char c) {
+  return (static_cast<unsigned char>(c) & 0xC0) == 0x80;
+}
 
 // The bytes of `text` that hold its first `columns` code points.
 std::size_t prefix_bytes(std::string_view text, std::size_t columns) {
@@ -46,11 +48,13 @@ std::size_t band_width(const std::vector<std::size_t>& widths) {
 
 // Shrinks the widest of `widths` (none below its `floor`) until they and their gaps fit in
 // `room`; stops when all are at their floor.
-void shrink_to(std::vector<std::size_t>& widths, const std::vector<std::size_t>& floor, std::size_t room) {
+void shrink_to(std::vector<std::size_t>& widths, const std::vector<std::size_t>& floor,
+               std::size_t room) {
   while (band_width(widths) > room) {
     std::size_t widest = widths.size();
     for (std::size_t i = 0; i < widths.size(); ++i)
-      if (widths[i] > floor[i] && (widest == widths.size() || widths[i] > widths[widest])) widest = i;
+      if (widths[i] > floor[i] && (widest == widths.size() || widths[i] > widths[widest]))
+        widest = i;
     if (widest == widths.size()) return;
     --widths[widest];
   }
@@ -59,11 +63,20 @@ void shrink_to(std::vector<std::size_t>& widths, const std::vector<std::size_t>&
 }  // namespace
 
 std::size_t display_width(std::string_view text) {
-  return static_cast<std::size_t>(std::count_if(text.begin(), text.end(), [](char c) { return !continues_code_point(c); }));
+  return static_cast<std::size_t>(
+      std::count_if(text.begin(), text.end(), [](char c) { return !continues_code_point(c); }));
 }
 
-std::vector<std::string> wrap_words(std::string_view text, std::size_t width, std::size_t later_width) {
+std::vector<std::string> wrap_words(std::string_view text, std::size_t width,
+                                    std::size_t later_width) {
   if (later_width == 0) later_width = width;
+  // A cell's own indent ("  job MTBF", a sub-row) holds for each of its lines.
+  const std::size_t indent = std::min(text.find_first_not_of(' '), text.size());
+  if (indent > 0 && indent < std::min(width, later_width)) {
+    auto lines = wrap_words(text.substr(indent), width - indent, later_width - indent);
+    for (auto& l : lines) l.insert(0, indent, ' ');
+    return lines;
+  }
   std::vector<std::string> lines;
   std::string line;
   auto limit = [&] { return std::max<std::size_t>(lines.empty() ? width : later_width, 1); };
@@ -88,10 +101,13 @@ std::vector<std::string> wrap_words(std::string_view text, std::size_t width, st
   return lines;
 }
 
-std::string paragraph(std::string_view text, std::size_t width, std::size_t indent, std::size_t hanging) {
-  const auto lines = wrap_words(text, width - std::min(width, indent), width - std::min(width, hanging));
+std::string paragraph(std::string_view text, std::size_t width, std::size_t indent,
+                      std::size_t hanging) {
+  const auto lines =
+      wrap_words(text, width - std::min(width, indent), width - std::min(width, hanging));
   std::string out;
-  for (std::size_t i = 0; i < lines.size(); ++i) out += std::string(i == 0 ? indent : hanging, ' ') + lines[i] + "\n";
+  for (std::size_t i = 0; i < lines.size(); ++i)
+    out += std::string(i == 0 ? indent : hanging, ' ') + lines[i] + "\n";
   return out;
 }
 
@@ -104,7 +120,8 @@ std::size_t TextTable::columns() const {
 std::vector<std::size_t> TextTable::natural_widths() const {
   std::vector<std::size_t> width(columns(), 0);
   auto measure = [&](const std::vector<std::string>& cells) {
-    for (std::size_t i = 0; i < cells.size(); ++i) width[i] = std::max(width[i], display_width(cells[i]));
+    for (std::size_t i = 0; i < cells.size(); ++i)
+      width[i] = std::max(width[i], display_width(cells[i]));
   };
   measure(header_);
   for (const auto& r : rows_) measure(r);
@@ -150,17 +167,20 @@ std::vector<TextTable::Band> TextTable::bands(std::size_t max_width, int indent)
     shrink_to(band.widths, floor, line);
     // A lone column wider than the line even at its floor: cut to the line.
     const std::size_t total = band_width(band.widths);
-    if (total > line && band.widths.size() == 2) band.widths[1] -= std::min(band.widths[1] - 1, total - line);
+    if (total > line && band.widths.size() == 2)
+      band.widths[1] -= std::min(band.widths[1] - 1, total - line);
   }
   return out;
 }
 
-std::string TextTable::render_row(const std::vector<std::string>& cells, const Band& band, int indent) const {
+std::string TextTable::render_row(const std::vector<std::string>& cells, const Band& band,
+                                  int indent) const {
   std::vector<std::vector<std::string>> lines;
   std::size_t height = 1;
   for (std::size_t i = 0; i < band.columns.size(); ++i) {
     const std::size_t c = band.columns[i];
-    lines.push_back(c < cells.size() ? wrap_words(cells[c], band.widths[i]) : std::vector<std::string>{""});
+    lines.push_back(c < cells.size() ? wrap_words(cells[c], band.widths[i])
+                                     : std::vector<std::string>{""});
     height = std::max(height, lines.back().size());
   }
   std::string out;
@@ -203,7 +223,8 @@ std::size_t TextTable::width(int indent) const {
 std::string TextTable::fitted(std::size_t max_width, int indent) const {
   if (width(indent) <= max_width) return str(indent);
   std::string out;
-  for (const auto& band : bands(max_width, indent)) out += (out.empty() ? "" : "\n") + render(band, indent);
+  for (const auto& band : bands(max_width, indent))
+    out += (out.empty() ? "" : "\n") + render(band, indent);
   return out;
 }
 

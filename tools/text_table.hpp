@@ -21,11 +21,13 @@ std::size_t display_width(std::string_view text);
 
 // `text` broken at spaces into lines of at most `width` display columns (`later_width` after the
 // first, when given); a word longer than its line is cut.
-std::vector<std::string> wrap_words(std::string_view text, std::size_t width, std::size_t later_width = 0);
+std::vector<std::string> wrap_words(std::string_view text, std::size_t width,
+                                    std::size_t later_width = 0);
 
 // A paragraph: its first line after `indent` spaces, the rest after `hanging` spaces, every line
 // at most `width` columns, newline included.
-std::string paragraph(std::string_view text, std::size_t width, std::size_t indent, std::size_t hanging);
+std::string paragraph(std::string_view text, std::size_t width, std::size_t indent,
+                      std::size_t hanging);
 
 class TextTable {
  public:

@@ -17,8 +17,8 @@ enum class Quantity {
   energy_j,               // shown in Wh, kWh, MWh, GWh (1 Wh = 3,600 J)
   power_w,
   money_usd,
-  count,                  // "1,234,567"
-  fraction,               // 0.42 -> "42.0 %"
+  count,     // "1,234,567"
+  fraction,  // 0.42 -> "42.0 %"
 };
 
 // A unit for one figure: the symbol, how many base units one of it holds, and the decimals.

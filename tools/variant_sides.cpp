@@ -14,7 +14,8 @@
 
 namespace dtsim::tools {
 
-config::Scenario load_variant(const std::string& path, std::vector<std::string> overrides, const config::Variant& v) {
+config::Scenario load_variant(const std::string& path, std::vector<std::string> overrides,
+                              const config::Variant& v) {
   overrides.insert(overrides.end(), v.overrides.begin(), v.overrides.end());
   try {
     auto s = config::load_scenario(path, overrides);
@@ -25,14 +26,16 @@ config::Scenario load_variant(const std::string& path, std::vector<std::string> 
   }
 }
 
-const config::Variant& find_variant(const std::string& path, const config::Scenario& base, const std::string& name) {
+const config::Variant& find_variant(const std::string& path, const config::Scenario& base,
+                                    const std::string& name) {
   std::string names;
   for (const auto& v : base.variants) {
     if (v.name == name) return v;
     names += (names.empty() ? "" : ", ") + v.name;
   }
-  throw std::invalid_argument(fmt::format("--variant: no variant named '{}' in {} (its variants: {})", name, path,
-                                          names.empty() ? "none" : names));
+  throw std::invalid_argument(
+      fmt::format("--variant: no variant named '{}' in {} (its variants: {})", name, path,
+                  names.empty() ? "none" : names));
 }
 
 namespace {
@@ -75,15 +78,17 @@ std::string scale_up_text(const config::Scenario& s) {
   const auto& up = s.cluster.system.scale_up;
   const auto* link = s.catalog.find_link(up.link);
   if (!link) return "";
-  return format_quantity(link->bw_bytes_per_s * up.links_per_accelerator, Quantity::bandwidth_bytes_per_s);
+  return format_quantity(link->bw_bytes_per_s * up.links_per_accelerator,
+                         Quantity::bandwidth_bytes_per_s);
 }
 
 std::string scale_out_text(const config::Scenario& s) {
   const auto& out = s.cluster.system.scale_out;
   const auto* link = s.catalog.find_link(out.link);
   if (!link || out.nics_per_node == 0) return "none";
-  return format_quantity(link->bw_bytes_per_s * out.nics_per_node / s.cluster.system.accelerators_per_node,
-                         Quantity::bandwidth_bytes_per_s);
+  return format_quantity(
+      link->bw_bytes_per_s * out.nics_per_node / s.cluster.system.accelerators_per_node,
+      Quantity::bandwidth_bytes_per_s);
 }
 
 const Side* baseline_of(const std::vector<Side>& sides, std::size_t i) {
@@ -120,8 +125,8 @@ std::string against(const Side& side, const Side& base) {
   const auto r = training::simulate_step(same_plan);
   const double same_plan_ratio = r.step_time_s / b.step_time_s - 1;
   text += fmt::format("; at {}'s plan {}, {:+.1f} % ({}){}", base.summary.name,
-                      format_quantity(r.step_time_s, Quantity::time_s),
-                      100 * same_plan_ratio, verdict(same_plan_ratio, r, b),
+                      format_quantity(r.step_time_s, Quantity::time_s), 100 * same_plan_ratio,
+                      verdict(same_plan_ratio, r, b),
                       r.memory.fits() ? "" : ", but it does not fit in memory");
   return text;
 }
@@ -130,7 +135,8 @@ std::vector<std::string> comparison_lines(const std::vector<Side>& sides) {
   std::vector<std::string> lines(sides.size());
   tbb::parallel_for(std::size_t{1}, sides.size(), [&](std::size_t i) {
     if (const Side* base = baseline_of(sides, i))
-      lines[i] = fmt::format("{} vs {}: {}", sides[i].summary.name, base->summary.name, against(sides[i], *base));
+      lines[i] = fmt::format("{} vs {}: {}", sides[i].summary.name, base->summary.name,
+                             against(sides[i], *base));
   });
   std::erase(lines, std::string());
   return lines;
