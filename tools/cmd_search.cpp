@@ -190,8 +190,8 @@ void add_search_command(CLI::App& app) {
     }();
     if (o->json) return print_json(s, result, s.search.top);
     std::cout << fmt::format("{}\n  model    {}\n  cluster  {} x {}\n  batch    {} x {} tokens\n\n",
-                             s.name, s.model.name, thousands(s.cluster.accelerators), s.cluster.device.name,
-                             s.training.global_batch, s.training.seq_len);
+                             s.name, s.model.name, thousands(s.cluster.accelerators),
+                             s.cluster.device.name, s.training.global_batch, s.training.seq_len);
     if (result.fitting.empty())
       std::cout << "no plan fits in memory\n";
     else
