@@ -1,4 +1,5 @@
-// dtsim compare SCENARIO.yaml [--json | --csv] [--search] [--set key.path=value ...]
+// dtsim compare SCENARIO.yaml [--json | --csv] [--search] [--layout auto|columns|rows]
+//               [--set key.path=value ...]
 //
 // Runs the scenario's `variants:` side by side. With a `search:` block (or --search) each
 // variant first finds its own fastest plan that fits (study/search.hpp), so that systems are
@@ -7,6 +8,7 @@
 
 #include <algorithm>
 #include <iostream>
+#include <map>
 
 #include "commands.hpp"
 #include "dtsim/sim/config/error.hpp"
@@ -69,25 +71,38 @@ void print_cost_basis(const std::vector<Side>& sides, const study::CostFooting& 
           fmt::format("{:.2f} USD per accelerator-hour", e.rent.usd_per_accelerator_hour));
     }
     for (const auto& m : e.missing) lines.push_back("missing: " + m);
-    for (std::size_t i = 0; i < lines.size(); ++i)
-      std::cout << fmt::format("  {:<{}}  {}\n", i == 0 ? s.summary.name : "", width, lines[i]);
+    for (std::size_t i = 0; i < lines.size(); ++i) {
+      const std::string label = fmt::format("  {:<{}}  ", i == 0 ? s.summary.name : "", width);
+      const std::string text = paragraph(lines[i], kLineColumns, label.size(), label.size() + 2);
+      std::cout << label << text.substr(label.size());
+    }
   }
 }
 
-void print_text(const std::vector<Side>& sides, const study::CostFooting& footing) {
+void print_text(const std::string& title, const std::vector<Side>& sides,
+                const study::CostFooting& footing, TableLayout layout) {
+  std::cout << paragraph(title, kLineColumns, 0, 2) << "\n";
   std::vector<study::Summary> summaries;
   for (const auto& s : sides) summaries.push_back(s.summary);
-  std::cout << summary_table(summaries);
-  TextTable links({"", ""});
+  std::cout << summary_table(summaries, layout);
+  const auto notes = accelerator_notes(summaries);
+  if (!notes.empty()) std::cout << "\n";
+  for (const auto& note : notes) std::cout << paragraph(note, kLineColumns, 2, 4);
+  TextTable links({}, true);
   std::cout << "\nlinks per accelerator and direction, and how each plan was chosen\n";
   for (const auto& s : sides)
-    links.row({s.summary.name, fmt::format("scale-up {}, scale-out {}; {}", scale_up_text(s.scenario),
-                                           scale_out_text(s.scenario), s.chosen)});
-  std::cout << links.str();
+    links.row(
+        {s.summary.name, fmt::format("scale-up {}, scale-out {}; {}", scale_up_text(s.scenario),
+                                     scale_out_text(s.scenario), s.chosen)});
+  std::cout << links.fitted();
   print_cost_basis(sides, footing);
   std::cout << "\nagainst the first variant of the same model\n";
-  for (const auto& line : comparison_lines(sides)) std::cout << "  " << line << "\n";
+  for (const auto& line : comparison_lines(sides)) std::cout << paragraph(line, kLineColumns, 2, 4);
 }
+
+const std::map<std::string, TableLayout> kLayouts = {{"auto", TableLayout::automatic},
+                                                     {"columns", TableLayout::columns},
+                                                     {"rows", TableLayout::rows}};
 
 }  // namespace
 
@@ -96,15 +111,24 @@ void add_compare_command(CLI::App& app) {
     std::string scenario;
     std::vector<std::string> overrides;
     bool json = false, csv = false, search = false;
+    TableLayout layout = TableLayout::automatic;
   };
   auto o = std::make_shared<Options>();
   auto* cmd = app.add_subcommand("compare", "run a scenario's variants side by side");
   cmd->add_option("scenario", o->scenario, "scenario YAML file with a variants: list")->required();
   add_max_memory_option(*cmd, o->overrides);
-  cmd->add_option("--set", o->overrides, "override a key in every variant: --set training.tokens=1e12");
+  cmd->add_option("--set", o->overrides,
+                  "override a key in every variant: --set training.tokens=1e12");
   auto* json = cmd->add_flag("--json", o->json, "print JSON: one object per variant");
   cmd->add_flag("--csv", o->csv, "print CSV: a row per variant")->excludes(json);
-  cmd->add_flag("--search", o->search, "let each variant find its fastest plan (as a search: block does)");
+  cmd->add_flag("--search", o->search,
+                "let each variant find its fastest plan (as a search: block does)");
+  cmd->add_option(
+         "--layout", o->layout,
+         "the table: a column per variant, a row per variant, or auto (columns when they fit "
+         "in 100 columns)")
+      ->transform(CLI::CheckedTransformer(kLayouts, CLI::ignore_case))
+      ->default_str("auto");
   cmd->callback([o] {
     const auto base = config::load_scenario(o->scenario, o->overrides);
     if (base.variants.empty())
@@ -126,8 +150,7 @@ void add_compare_command(CLI::App& app) {
       std::cout << csv_line(summary_keys());
       for (const auto& s : sides) std::cout << csv_line(summary_values(s.summary));
     } else {
-      std::cout << base.name << "\n\n";
-      print_text(sides, footing);
+      print_text(base.name, sides, footing, o->layout);
     }
   });
 }

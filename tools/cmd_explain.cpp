@@ -27,19 +27,19 @@ using Json = nlohmann::ordered_json;
 // "formula = values".
 std::string item_text(const std::string& what, const std::string& formula, const std::string& values,
                       const std::string& result) {
-  const std::size_t room = kTextWidth - 2 - result.size() - 2;
+  const std::size_t room = kLineColumns - 2 - result.size() - 2;
   std::string first = what, rest;
   if (first.size() > room) {
     const std::size_t cut = first.rfind(' ', room);
     rest = first.substr(cut == std::string::npos ? room : cut + 1);
     first.resize(cut == std::string::npos ? room : cut);
   }
-  std::string out = fmt::format("  {:<{}}  {}\n", first, room, result) + (rest.empty() ? "" : wrap_words(rest, 4));
+  std::string out = fmt::format("  {:<{}}  {}\n", first, room, result) + (rest.empty() ? "" : paragraph(rest, kLineColumns, 4, 4));
   std::string how = formula;
   if (!values.empty()) how += (how.empty() ? "" : " = ") + values;
   if (how.empty()) return out;
-  if (6 + how.size() <= kTextWidth) return out + "      " + how + "\n";
-  return out + wrap_words(formula, 6) + (values.empty() ? "" : wrap_words("= " + values, 8));
+  if (6 + how.size() <= kLineColumns) return out + "      " + how + "\n";
+  return out + paragraph(formula, kLineColumns, 6, 6) + (values.empty() ? "" : paragraph("= " + values, kLineColumns, 8, 8));
 }
 
 study::Summary summary_of(const config::Scenario& s, const training::StepResult& step) {
@@ -60,7 +60,7 @@ std::string change_text(const study::Change& c, double base_s) {
 void print_text(const config::Scenario& s, const study::Explanation& e) {
   std::cout << summary_table({summary_of(s, e.step)}) << "\n";
   for (const auto& sec : e.sections) {
-    std::cout << sec.title << "\n" << wrap_words(sec.summary, 2) << "\n";
+    std::cout << sec.title << "\n" << paragraph(sec.summary, kLineColumns, 2, 2) << "\n";
     for (const auto& i : sec.items) std::cout << item_text(i.what, i.formula, i.values, i.result);
     std::cout << "\n";
   }
@@ -75,12 +75,12 @@ void print_text(const config::Scenario& s, const study::Explanation& e) {
     std::cout << "\n";
   }
   if (!e.step.memory.fits())
-    std::cout << wrap_words("note: " + memory_verdict_line(e.step.memory, s.cluster.device.name) +
-                             "; the times are what it would take if it did.",
-                         0);
+    std::cout << paragraph("note: " + memory_verdict_line(e.step.memory, s.cluster.device.name) +
+                               "; the times are what it would take if it did.",
+                           kLineColumns, 0, 0);
   else if (e.step.memory.tight())
-    std::cout << wrap_words("note: " + memory_verdict_line(e.step.memory, s.cluster.device.name) + ".", 0);
-  std::cout << wrap_words("what bounds the step: " + e.bound.words + ".", 0);
+    std::cout << paragraph("note: " + memory_verdict_line(e.step.memory, s.cluster.device.name) + ".", kLineColumns, 0, 0);
+  std::cout << paragraph("what bounds the step: " + e.bound.words + ".", kLineColumns, 0, 0);
   std::cout << fmt::format("bound: {} ({:.1f} % of the step, {:.3f} s of {:.3f} s)\n", e.bound.part,
                            100 * e.bound.share, e.bound.seconds, e.step.step_time_s);
   if (e.most_help)

@@ -130,16 +130,18 @@ constexpr double kGiB = 1024.0 * 1024 * 1024;
 
 std::string percent(double part, double whole) { return fmt::format("{:.1f} %", 100 * part / whole); }
 
-// "8.78 days", "3.09 h", "15.8 min", "19.6 s": the unit a reader thinks in at that length.
+// "8.78 days", "3.09 h", "15.83 min", "19.600 s": the unit a reader thinks in at that length.
 std::string duration(double s) {
-  if (s >= 2 * 86400) return fmt::format("{:.2f} days", s / 86400);
-  if (s >= 2 * 3600) return fmt::format("{:.2f} h", s / 3600);
-  if (s >= 2 * 60) return fmt::format("{:.1f} min", s / 60);
-  return fmt::format("{:.1f} s", s);
+  return format_quantity(s, Quantity::time_s);
 }
 
-std::string usd(double v) { return "$" + thousands(v); }
-std::string mwh(double v) { return (v >= 1000 ? thousands(v) : fmt::format("{:.1f}", v)) + " MWh"; }
+std::string usd(double v) {
+  return format_quantity(v, Quantity::money_usd);
+}
+// 1 MWh = 3.6e9 J
+std::string mwh(double v) {
+  return format_quantity(v * 3.6e9, Quantity::energy_j);
+}
 
 void add_goodput_rows(TextTable& t, const study::Goodput& g) {
   t.row({"goodput", fmt::format("{:.1f} %", 100 * g.fraction)});
@@ -147,9 +149,10 @@ void add_goodput_rows(TextTable& t, const study::Goodput& g) {
   t.row({"  job MTBF", fmt::format("{} ({:.3g} interruptions per accelerator-day)",
                                    duration(g.mtbf_s), g.failures_per_accelerator_day)});
   t.row({"  checkpoint",
-         fmt::format("{:.3g} TB at {:.0f} GB/s: {} to write, every {}", g.checkpoint_bytes / 1e12,
-                     g.checkpoint_bytes_per_s / 1e9, duration(g.checkpoint_write_s),
-                     duration(g.checkpoint_interval_s))});
+         fmt::format("{} at {}: {} to write, every {}",
+                     format_quantity(g.checkpoint_bytes, Quantity::bytes),
+                     format_quantity(g.checkpoint_bytes_per_s, Quantity::bandwidth_bytes_per_s),
+                     duration(g.checkpoint_write_s), duration(g.checkpoint_interval_s))});
   t.row({"  restart", duration(g.restart_s)});
   t.row({"  writing checkpoints", duration(g.checkpointing_s)});
   t.row({"  lost to interruptions",
@@ -198,13 +201,14 @@ void print_economics(const config::Scenario& s, const training::StepResult& r,
   const auto& p = e.power;
   if (p.known) {
     t.row({"average power",
-           fmt::format(
-               "{:.3g} MW IT x PUE {:.3g} = {:.3g} MW (accelerators {:.0f} W, busy {:.1f} %)",
-               p.it_w / 1e6, p.pue, p.facility_w / 1e6, p.accelerator_w, 100 * p.busy_share)});
+           fmt::format("{} IT x PUE {:.3g} = {} (accelerators {}, busy {:.1f} %)",
+                       format_quantity(p.it_w, Quantity::power_w), p.pue,
+                       format_quantity(p.facility_w, Quantity::power_w),
+                       format_quantity(p.accelerator_w, Quantity::power_w), 100 * p.busy_share)});
     t.row({"energy", mwh(e.energy_mwh)});
   }
   add_cost_rows(t, e);
-  std::cout << "\n" << t.str();
+  std::cout << "\n" << t.fitted();
 }
 
 void print_text(const config::Scenario& s, const training::StepResult& r,
@@ -216,11 +220,11 @@ void print_text(const config::Scenario& s, const training::StepResult& r,
   setup.row({"cluster", fmt::format("{} x {} = {} x {}", s.cluster.nodes, s.cluster.system.name,
                                     s.cluster.accelerators, s.cluster.device.name)});
   setup.row({"plan", plan_line(s, r.micro_batches)});
-  std::cout << setup.str() << "\n";
+  std::cout << setup.fitted() << "\n";
 
   TextTable results({"result", "value"});
-  results.row({"step time", fmt::format("{:.3f} s{}", r.step_time_s,
-                                        r.memory.fits() ? "" : " (if it fitted)")});
+  results.row({"step time", format_quantity(r.step_time_s, Quantity::time_s) +
+                                 (r.memory.fits() ? "" : " (if it fitted)")});
   results.row({"tokens/s", thousands(r.tokens_per_s)});
   results.row({"MFU", fmt::format("{:.1f} %", 100 * r.mfu)});
   results.row({"HFU", fmt::format("{:.1f} %", 100 * r.hfu)});
@@ -230,13 +234,14 @@ void print_text(const config::Scenario& s, const training::StepResult& r,
                                              m.fits() ? models::to_string(m.fit()) : "DOES NOT FIT")});
   std::cout << results.str();
   if (m.fit() != models::MemoryFit::fits)
-    std::cout << wrap_words(memory_verdict_line(m, s.cluster.device.name), 2);
+    std::cout << paragraph(memory_verdict_line(m, s.cluster.device.name), kLineColumns, 2, 2);
   std::cout << "\n";
 
   const auto& b = r.breakdown;
   TextTable parts({"where the step time goes (mean over ranks)", "time", "share"});
+  const Unit step_unit = unit_for(Quantity::time_s, r.step_time_s);  // the parts read against it
   auto add = [&](const char* name, double v) {
-    parts.row({name, fmt::format("{:.3f} s", v), percent(v, r.step_time_s)});
+    parts.row({name, in_unit(v, Quantity::time_s, step_unit), percent(v, r.step_time_s)});
   };
   add("compute", b.compute_s);
   add("recompute", b.recompute_s);
@@ -249,8 +254,8 @@ void print_text(const config::Scenario& s, const training::StepResult& r,
   print_economics(s, r, e);
   if (!s.notes.empty() || !e.assumptions.empty()) {
     std::cout << "\nassumptions\n";
-    for (const auto& n : s.notes) std::cout << "  " << n << "\n";
-    for (const auto& n : e.assumptions) std::cout << "  " << n << "\n";
+    for (const auto& n : s.notes) std::cout << paragraph(n, kLineColumns, 2, 4);
+    for (const auto& n : e.assumptions) std::cout << paragraph(n, kLineColumns, 2, 4);
   }
 }
 

@@ -15,6 +15,7 @@
 #include "dtsim/sim/config/error.hpp"
 #include "dtsim/sim/config/validation.hpp"
 #include "dtsim/sim/training/step_result.hpp"
+#include "progress_bar.hpp"
 #include "text_table.hpp"
 
 namespace dtsim::tools {
@@ -59,23 +60,30 @@ Summary summarize(const std::vector<Outcome>& outcomes) {
   return s;
 }
 
+Outcome run_case(const config::ValidationCase& c) {
+  Outcome out;
+  out.c = &c;
+  if (!c.scenario) {
+    out.not_run = c.not_run;
+    return out;
+  }
+  try {
+    out.result = training::simulate_step(*c.scenario);
+    out.error = (out.result->step_time_s - c.measured_step_s) / c.measured_step_s;
+  } catch (const std::exception& e) {
+    out.not_run = std::string("simulation failed: ") + e.what();
+  }
+  return out;
+}
+
 std::vector<Outcome> run_all(const std::vector<config::ValidationCase>& cases) {
   std::vector<Outcome> out(cases.size());
+  ProgressBar progress(cases.size(), "cases", ResultsPrinted::after_the_work);
   // Each case is its own simulation; results land in their case's slot, so the output does not
   // depend on how many threads ran them.
   tbb::parallel_for(std::size_t{0}, cases.size(), [&](std::size_t i) {
-    const auto& c = cases[i];
-    out[i].c = &c;
-    if (!c.scenario) {
-      out[i].not_run = c.not_run;
-      return;
-    }
-    try {
-      out[i].result = training::simulate_step(*c.scenario);
-      out[i].error = (out[i].result->step_time_s - c.measured_step_s) / c.measured_step_s;
-    } catch (const std::exception& e) {
-      out[i].not_run = std::string("simulation failed: ") + e.what();
-    }
+    out[i] = run_case(cases[i]);
+    progress.advance();
   });
   return out;
 }
@@ -99,9 +107,19 @@ void print_json(const std::vector<Outcome>& outcomes, const Summary& s) {
     cases.push_back(j);
   }
   Json j{{"cases", cases},
-         {"summary", {{"cases", s.cases}, {"run", s.run}, {"median_abs_error", s.median},
-                      {"p90_abs_error", s.p90}, {"max_abs_error", s.max}}}};
+         {"summary",
+          {{"cases", s.cases},
+           {"run", s.run},
+           {"median_abs_error", s.median},
+           {"p90_abs_error", s.p90},
+           {"max_abs_error", s.max}}}};
   std::cout << j.dump(2) << "\n";
+}
+
+// "fits", "tight" (less headroom than the memory model's uncertainty) or "OOM".
+std::string memory_cell(const models::MemoryVerdict& memory) {
+  const auto fit = memory.fit();
+  return fit == models::MemoryFit::does_not_fit ? "OOM" : models::to_string(fit);
 }
 
 void print_text(const std::vector<Outcome>& outcomes, const Summary& s) {
@@ -111,24 +129,26 @@ void print_text(const std::vector<Outcome>& outcomes, const Summary& s) {
       t.row({o.c->id, fmt::format("{:.3f}", o.c->measured_step_s), "not run", "", "", ""});
       continue;
     }
-    t.row({o.c->id, fmt::format("{:.3f}", o.c->measured_step_s), fmt::format("{:.3f}", o.result->step_time_s),
-           fmt::format("{:+.1f} %", 100 * o.error), fmt::format("{:.1f} %", 100 * o.result->mfu),
-           o.result->memory.fits() ? "fits" : "OOM"});
+    t.row({o.c->id, fmt::format("{:.3f}", o.c->measured_step_s),
+           fmt::format("{:.3f}", o.result->step_time_s), fmt::format("{:+.1f} %", 100 * o.error),
+           fmt::format("{:.1f} %", 100 * o.result->mfu), memory_cell(o.result->memory)});
   }
-  std::cout << t.str() << "\n";
-  std::cout << fmt::format("{} cases, {} run: median |error| {:.1f} %, p90 {:.1f} %, max {:.1f} %\n", s.cases, s.run,
-                           100 * s.median, 100 * s.p90, 100 * s.max);
+  std::cout << t.fitted() << "\n";
+  std::cout << fmt::format(
+      "{} cases, {} run: median |error| {:.1f} %, p90 {:.1f} %, max {:.1f} %\n", s.cases, s.run,
+      100 * s.median, 100 * s.p90, 100 * s.max);
   bool header = false;
   for (const auto& o : outcomes)
     if (!o.result) {
       if (!header) std::cout << "\nnot run\n";
       header = true;
-      std::cout << "  " << o.c->id << ": " << o.not_run << "\n";
+      std::cout << paragraph(o.c->id + ": " + o.not_run, kLineColumns, 2, 4);
     }
   std::cout << "\ndefaults applied to null fields\n";
   for (const auto& o : outcomes)
     if (o.result && !o.c->scenario->notes.empty())
-      std::cout << "  " << o.c->id << ": " << fmt::format("{}", fmt::join(o.c->scenario->notes, "; ")) << "\n";
+      std::cout << paragraph(fmt::format("{}: {}", o.c->id, fmt::join(o.c->scenario->notes, "; ")),
+                             kLineColumns, 2, 4);
 }
 
 void export_scenarios(const std::vector<config::ValidationCase>& cases, const std::string& dir) {
@@ -139,7 +159,8 @@ void export_scenarios(const std::vector<config::ValidationCase>& cases, const st
     const auto path = std::filesystem::path(dir) / (c.id + ".yaml");
     std::ofstream out(path);
     if (!out)
-      throw config::ConfigError({"command line", 1, 1}, "--export", "expected a writable folder, found '" + dir + "'");
+      throw config::ConfigError({"command line", 1, 1}, "--export",
+                                "expected a writable folder, found '" + dir + "'");
     out << "# " << c.id << ": " << c.source << "\n";
     out << fmt::format("# measured step time {} s\n", c.measured_step_s);
     for (const auto& n : c.scenario->notes) out << "# " << n << "\n";
@@ -158,15 +179,19 @@ void add_validate_command(CLI::App& app) {
     std::string export_dir;
   };
   auto o = std::make_shared<Options>();
-  auto* cmd = app.add_subcommand("validate", "simulate published training runs and compare with their step times");
+  auto* cmd = app.add_subcommand(
+      "validate", "simulate published training runs and compare with their step times");
   cmd->add_option("file", o->file, "cases in shared/data/calibration.yaml format")->required();
   cmd->add_option("--only", o->only, "run only the cases whose id contains this text");
   add_max_memory_option(*cmd, o->overrides);
-  cmd->add_option("--set", o->overrides, "override a scenario key in every case: --set parallelism.zero=1")
+  cmd->add_option("--set", o->overrides,
+                  "override a scenario key in every case: --set parallelism.zero=1")
       ->take_all();
-  cmd->add_option("--export", o->export_dir,
-                  "also write each case as a scenario file DIR/ID.yaml, to run, trace or vary with dtsim run");
-  cmd->add_flag("--json", o->json, "print JSON: cases [{id, measured_s, predicted_s, error}] and a summary");
+  cmd->add_option(
+      "--export", o->export_dir,
+      "also write each case as a scenario file DIR/ID.yaml, to run, trace or vary with dtsim run");
+  cmd->add_flag("--json", o->json,
+                "print JSON: cases [{id, measured_s, predicted_s, error}] and a summary");
   cmd->callback([o] {
     auto cases = config::load_validation_cases(o->file, o->overrides);
     if (!o->only.empty())
@@ -174,8 +199,10 @@ void add_validate_command(CLI::App& app) {
     if (!o->export_dir.empty()) export_scenarios(cases, o->export_dir);
     const auto outcomes = run_all(cases);
     const auto summary = summarize(outcomes);
-    if (o->json) print_json(outcomes, summary);
-    else print_text(outcomes, summary);
+    if (o->json)
+      print_json(outcomes, summary);
+    else
+      print_text(outcomes, summary);
   });
 }
 

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 
 namespace dtsim::tools {
@@ -28,13 +29,28 @@ std::string bar_line(std::size_t done, std::size_t total, const std::string& uni
 
 }  // namespace
 
-ProgressBar::ProgressBar(std::size_t total, std::string unit)
+ProgressBar::ProgressBar(std::size_t total, std::string unit, ResultsPrinted results)
     : total_(total),
       unit_(std::move(unit)),
-      enabled_(isatty(STDERR_FILENO) != 0 && isatty(STDOUT_FILENO) == 0) {}
+      results_(results),
+      enabled_(isatty(STDERR_FILENO) != 0 &&
+               (results == ResultsPrinted::after_the_work || isatty(STDOUT_FILENO) == 0)) {}
 
 void ProgressBar::update(std::size_t done) {
   if (!enabled_) return;
+  std::lock_guard lock(mutex_);
+  done_ = std::max(done_, done);  // threads may report out of order: the count only grows
+  draw(done_);
+}
+
+void ProgressBar::advance() {
+  if (!enabled_) return;
+  std::lock_guard lock(mutex_);
+  draw(++done_);
+}
+
+void ProgressBar::draw(std::size_t done) {
+  done = std::min(done, total_);
   const auto now = Clock::now();
   if (drew_ && done < total_ && now - drawn_ < std::chrono::milliseconds(100)) return;
   const double elapsed_s = std::chrono::duration<double>(now - start_).count();
@@ -46,7 +62,9 @@ void ProgressBar::update(std::size_t done) {
 }
 
 void ProgressBar::finish() {
-  if (drew_) std::fputc('\n', stderr);
+  if (!enabled_) return;
+  std::lock_guard lock(mutex_);
+  if (drew_) std::fputs(results_ == ResultsPrinted::after_the_work ? "\r\x1b[K" : "\n", stderr);
   drew_ = false;
 }
 

@@ -8,6 +8,8 @@
 
 #include "dtsim/sim/config/loader.hpp"
 #include "dtsim/sim/study/search.hpp"
+#include "progress_bar.hpp"
+#include "units.hpp"
 
 namespace dtsim::tools {
 
@@ -17,8 +19,9 @@ const config::Variant& find_variant(const std::string& path, const config::Scena
     if (v.name == name) return v;
     names += (names.empty() ? "" : ", ") + v.name;
   }
-  throw std::invalid_argument(fmt::format("--variant: no variant named '{}' in {} (its variants: {})", name, path,
-                                          names.empty() ? "none" : names));
+  throw std::invalid_argument(
+      fmt::format("--variant: no variant named '{}' in {} (its variants: {})", name, path,
+                  names.empty() ? "none" : names));
 }
 
 namespace {
@@ -49,8 +52,11 @@ std::vector<Side> run_sides(const std::string& path, const std::vector<std::stri
   std::vector<config::Scenario> scenarios;
   for (const auto& v : base.variants) scenarios.push_back(config::load_variant(path, overrides, v));
   std::vector<Side> sides(scenarios.size());
-  tbb::parallel_for(std::size_t{0}, scenarios.size(),
-                    [&](std::size_t i) { sides[i] = run_side(scenarios[i], search); });
+  ProgressBar progress(scenarios.size(), "variants", ResultsPrinted::after_the_work);
+  tbb::parallel_for(std::size_t{0}, scenarios.size(), [&](std::size_t i) {
+    sides[i] = run_side(scenarios[i], search);
+    progress.advance();
+  });
   return sides;
 }
 
@@ -58,14 +64,17 @@ std::string scale_up_text(const config::Scenario& s) {
   const auto& up = s.cluster.system.scale_up;
   const auto* link = s.catalog.find_link(up.link);
   if (!link) return "";
-  return fmt::format("{:.0f} GB/s", link->bw_bytes_per_s * up.links_per_accelerator / 1e9);
+  return format_quantity(link->bw_bytes_per_s * up.links_per_accelerator,
+                         Quantity::bandwidth_bytes_per_s);
 }
 
 std::string scale_out_text(const config::Scenario& s) {
   const auto& out = s.cluster.system.scale_out;
   const auto* link = s.catalog.find_link(out.link);
   if (!link || out.nics_per_node == 0) return "none";
-  return fmt::format("{:.0f} GB/s", link->bw_bytes_per_s * out.nics_per_node / s.cluster.system.accelerators_per_node / 1e9);
+  return format_quantity(
+      link->bw_bytes_per_s * out.nics_per_node / s.cluster.system.accelerators_per_node,
+      Quantity::bandwidth_bytes_per_s);
 }
 
 const Side* baseline_of(const std::vector<Side>& sides, std::size_t i) {
@@ -101,8 +110,9 @@ std::string against(const Side& side, const Side& base) {
   }
   const auto r = training::simulate_step(same_plan);
   const double same_plan_ratio = r.step_time_s / b.step_time_s - 1;
-  text += fmt::format("; at {}'s plan {:.3f} s, {:+.1f} % ({}){}", base.summary.name, r.step_time_s,
-                      100 * same_plan_ratio, verdict(same_plan_ratio, r, b),
+  text += fmt::format("; at {}'s plan {}, {:+.1f} % ({}){}", base.summary.name,
+                      format_quantity(r.step_time_s, Quantity::time_s), 100 * same_plan_ratio,
+                      verdict(same_plan_ratio, r, b),
                       r.memory.fits() ? "" : ", but it does not fit in memory");
   return text;
 }
@@ -111,7 +121,8 @@ std::vector<std::string> comparison_lines(const std::vector<Side>& sides) {
   std::vector<std::string> lines(sides.size());
   tbb::parallel_for(std::size_t{1}, sides.size(), [&](std::size_t i) {
     if (const Side* base = baseline_of(sides, i))
-      lines[i] = fmt::format("{} vs {}: {}", sides[i].summary.name, base->summary.name, against(sides[i], *base));
+      lines[i] = fmt::format("{} vs {}: {}", sides[i].summary.name, base->summary.name,
+                             against(sides[i], *base));
   });
   std::erase(lines, std::string());
   return lines;

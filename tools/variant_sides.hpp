@@ -18,10 +18,12 @@ struct Side {
 
 // The variant of `base` (loaded from `path`) called `name`; std::invalid_argument naming the
 // file's variants if it has none of that name.
-const config::Variant& find_variant(const std::string& path, const config::Scenario& base, const std::string& name);
+const config::Variant& find_variant(const std::string& path, const config::Scenario& base,
+                                    const std::string& name);
 
 // Every variant of `base` (loaded from `path` with `overrides`), in parallel. With `search`,
-// each first takes its fastest plan that fits (study/search.hpp).
+// each first takes its fastest plan that fits (study/search.hpp). Variants done show as a
+// progress bar on stderr when it is a terminal (progress_bar.hpp).
 std::vector<Side> run_sides(const std::string& path, const std::vector<std::string>& overrides,
                             const config::Scenario& base, bool search);
 

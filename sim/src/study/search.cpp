@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <array>
+#include <atomic>
 
 #include "dtsim/sim/study/summary.hpp"
 #include "dtsim/sim/training/device_compute.hpp"
@@ -23,12 +24,13 @@ void sort_by_time(std::vector<RankedPlan>& plans) {
 }
 
 // Screens every candidate: divisibility, memory, then the estimate.
-void screen(const config::Scenario& s, SearchResult& out) {
+void screen(const config::Scenario& s, SearchResult& out, const SearchProgress& progress) {
   const auto candidates = plan_space(s);
   out.candidates = candidates.size();
   PlanEstimator estimator(s);
   const auto options = training::memory_options(s.cluster.device, s.execution.flash_attention);
   for (const auto& c : candidates) {
+    if (progress.screened) progress.screened(&c - candidates.data(), candidates.size());
     const bool given = &c == &candidates.front();
     if (!c.rejected.empty()) {
       ++out.indivisible[c.rejected];
@@ -49,11 +51,12 @@ void screen(const config::Scenario& s, SearchResult& out) {
     out.most_overflow_bytes = std::max(out.most_overflow_bytes, over);
     ++out.out_of_memory;
   }
+  if (progress.screened) progress.screened(candidates.size(), candidates.size());
   sort_by_time(out.fitting);
 }
 
 // Replays the best screened plans that fit, and the scenario's own plan, in parallel.
-void confirm(const config::Scenario& s, SearchResult& out) {
+void confirm(const config::Scenario& s, SearchResult& out, const SearchProgress& progress) {
   std::vector<RankedPlan> chosen;
   for (const auto& r : out.fitting) {
     if (static_cast<int>(chosen.size()) == s.search.confirm) break;
@@ -75,9 +78,12 @@ void confirm(const config::Scenario& s, SearchResult& out) {
           "confirming plan " + plan_text(r.plan) + ": " + e.message() + "; or search.confirm: 0");
     }
   }
+  if (progress.replayed) progress.replayed(0, chosen.size());
+  std::atomic<std::size_t> replayed = 0;
   auto replay = [&](std::size_t i) {
     chosen[i].simulated = training::simulate_step(with_plan(s, chosen[i].plan));
     chosen[i].confirmed = true;
+    if (progress.replayed) progress.replayed(++replayed, chosen.size());
   };
   if (bytes <= training::memory_budget_bytes(s.execution))
     tbb::parallel_for(std::size_t{0}, chosen.size(), replay);
@@ -107,10 +113,10 @@ config::Scenario with_plan(const config::Scenario& s, const models::ParallelPlan
   return out;
 }
 
-SearchResult search(const config::Scenario& s) {
+SearchResult search(const config::Scenario& s, const SearchProgress& progress) {
   SearchResult out;
-  screen(s, out);
-  confirm(s, out);
+  screen(s, out, progress);
+  confirm(s, out, progress);
   return out;
 }
 

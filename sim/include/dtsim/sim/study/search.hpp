@@ -7,6 +7,7 @@
 // best `confirm` plans that fit, and the scenario's own plan, are then replayed in full and
 // ranked by their simulated step time.
 #include <cstddef>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -48,7 +49,13 @@ struct SearchResult {
   std::optional<std::size_t> given_rank;  // 1-based among confirmed plans that fit
 };
 
-SearchResult search(const config::Scenario& scenario);
+// How far a search is, for a progress bar: each phase is told (0, total) first, on the calling
+// thread, then (done, total) as plans are done; `replayed` from the replaying threads at once.
+struct SearchProgress {
+  std::function<void(std::size_t done, std::size_t total)> screened, replayed;
+};
+
+SearchResult search(const config::Scenario& scenario, const SearchProgress& progress = {});
 
 // The scenario with another plan in place; throws std::invalid_argument, saying why, when the
 // plan cannot run on the scenario's cluster and model (tp x pp x dp x cp against its size...).
