@@ -42,10 +42,10 @@ TEST_CASE("a variant's set applies over the file", "[config][variants]") {
 TEST_CASE("--set wins over the variant's own value and says so", "[config][variants]") {
   const auto path = test::write_temp("variants_cli.yaml", kScenario);
   const auto base = config::load_scenario(path);
-  const auto s = config::load_variant(path, {"parallelism.tp=8"}, base.variants[0]);
-  CHECK(s.plan.tp == 8);
-  CHECK(s.plan.dp == 1);  // 8 GPUs / tp 8
-  CHECK(has_note(s, "--set 'parallelism.tp=8' overrides variant 'TP4''s parallelism.tp: '4'"));
+  const auto s = config::load_variant(path, {"parallelism.tp=2"}, base.variants[0]);
+  CHECK(s.plan.tp == 2);
+  CHECK(s.plan.dp == 4);  // 8 GPUs / tp 2
+  CHECK(has_note(s, "--set 'parallelism.tp=2' overrides variant 'TP4''s parallelism.tp: '4'"));
   // The variant set the whole mapping; --set changes one key in it and keeps the rest.
   const auto whole = config::load_variant(path, {"parallelism.tp=4"}, base.variants[1]);
   CHECK(whole.plan.tp == 4);

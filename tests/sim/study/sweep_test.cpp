@@ -180,7 +180,8 @@ TEST_CASE("run_sweep hands outcomes over in index order, a failing point among t
     CHECK(outcomes[i].summary.has_value() == !tp3);
     CHECK(outcomes[i].error.empty() == !tp3);
   }
-  CHECK(outcomes[2].error.find("error: parallelism: expected tp*pp*cp to divide") !=
+  // tp 3 alone does not divide the GPUs: the error is at the tp the sweep set.
+  CHECK(outcomes[2].error.find("error: parallelism.tp: expected tp*pp*cp to divide") !=
         std::string::npos);
   // The same point simulated alone gives the same figures as in the parallel run.
   CHECK(outcomes[5].summary->step.step_time_s ==
