@@ -3,16 +3,19 @@
 # libFuzzer's fork mode, JOBS processes at a time, until RUNS inputs in total, carrying on past
 # crashes, timeouts and out-of-memory inputs, which it keeps in OUT/crashes-HARNESS/. Prints,
 # per harness, executions, wall time, executions per second, coverage and findings.
-#   tools/fuzz-campaign.sh [--runs N] [--jobs J] [--out DIR] [SEED_FOLDER...]
-# Defaults: 1,000,000 runs per harness, nproc jobs, build-asan/fuzz-campaign; the seed corpus is
-# every YAML file of the repository (tests/fuzz/seeds.sh) and of each SEED_FOLDER.
+#   tools/fuzz-campaign.sh [--runs N] [--time SECONDS] [--jobs J] [--out DIR] [SEED_FOLDER...]
+# Defaults: 1,000,000 runs per harness, no time limit (--time: at most SECONDS per harness), nproc
+# jobs, build-asan/fuzz-campaign; the seed corpus is every YAML file of the repository
+# (tests/fuzz/seeds.sh) and of each SEED_FOLDER.
 set -euo pipefail
 runs=1000000
+seconds=0
 jobs=$(nproc)
 out=build-asan/fuzz-campaign
 while [[ $# -gt 0 && "$1" == --* ]]; do
   case "$1" in
     --runs) runs=$2 ;;
+    --time) seconds=$2 ;;
     --jobs) jobs=$2 ;;
     --out) out=$2 ;;
     *) echo "fuzz-campaign: unknown option $1" >&2; exit 2 ;;
@@ -48,7 +51,7 @@ for harness in fuzz_scenario fuzz_validation; do
   mkdir -p "$out/corpus-$harness" "$out/crashes-$harness"
   start=$(date +%s)
   (cd build-asan/fuzz && ASAN_OPTIONS=detect_leaks=1 nice -n 10 "./$harness" -fork="$jobs" \
-    -runs="$runs" -ignore_crashes=1 -ignore_timeouts=1 -ignore_ooms=1 -timeout=10 \
+    -runs="$runs" -max_total_time="$seconds" -ignore_crashes=1 -ignore_timeouts=1 -ignore_ooms=1 -timeout=10 \
     -rss_limit_mb=2048 -dict="$dict" \
     -artifact_prefix="$out/crashes-$harness/" "$out/corpus-$harness" "$out/seeds") \
     >"$out/$harness.log" 2>&1 || true
