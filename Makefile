@@ -43,10 +43,9 @@ bench: deps
 ASAN_BUILD ?= build-asan
 ASAN_FLAGS ?= -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_COMPILER=clang++ \
   -DDTSIM_SANITIZE=address,undefined -DDTSIM_FUZZ=ON -DDTSIM_WERROR=OFF
-# Left out of the sanitizer suite, each for its time (docs/testing.md has the figures): the
-# report tests drive headless Chromium (its own process, not instrumented); the scenario and
-# tutorial tests simulate every shipped scenario at full size, which the suite's release build
-# already checks for results.
+# Left out of the sanitizer suite (docs/testing.md): the report tests drive headless Chromium
+# (a process of its own, not instrumented); the scenario and tutorial tests simulate every
+# shipped scenario at full size. `make test` runs them all.
 SANITIZE_SKIP ?= ^report: |^every shipped scenario|^the headline|^tutorial:
 SANITIZER_LOGS = $(abspath $(ASAN_BUILD))/sanitizer-logs
 # A report of any process, the dtsim binaries the CLI tests start included, lands in a log file:
