@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages dtsim builds with, and only those that are missing.
 # Idempotent, and silent when everything is already present.
-#   --test  also what the tests need: Chromium, in which the HTML report is rendered headless.
+#   --test      also what the tests need: Chromium, in which the HTML report is rendered headless.
+#   --sanitize  also what the sanitizer and fuzzing build needs (make test-sanitize, make fuzz):
+#               clang, its ASan/UBSan/libFuzzer runtimes, llvm-symbolizer for the reports' lines.
 set -euo pipefail
 
 packages=(
@@ -10,6 +12,7 @@ packages=(
   libcli11-dev libfmt-dev nlohmann-json3-dev libbenchmark-dev
 )
 [[ "${1:-}" == "--test" ]] && packages+=(chromium fonts-dejavu-core)
+[[ "${1:-}" == "--sanitize" ]] && packages+=(clang libclang-rt-14-dev llvm-14)
 
 missing=()
 for p in "${packages[@]}"; do

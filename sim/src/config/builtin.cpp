@@ -5,8 +5,9 @@
 #include "model_reader.hpp"
 
 namespace dtsim::config {
+namespace {
 
-topology::Catalog builtin_catalog() {
+topology::Catalog parse_builtin_catalog() {
   topology::Catalog catalog;
   for (const auto& [name, text] : topology::embedded_catalog_files()) {
     Document doc = Document::from_text(text, "topology/catalog/" + std::string(name));
@@ -17,7 +18,7 @@ topology::Catalog builtin_catalog() {
   return catalog;
 }
 
-models::ModelZoo builtin_zoo() {
+models::ModelZoo parse_builtin_zoo() {
   models::ModelZoo zoo;
   for (const auto& [name, text] : models::embedded_zoo_files()) {
     Document doc = Document::from_text(text, "models/zoo/" + std::string(name));
@@ -28,6 +29,20 @@ models::ModelZoo builtin_zoo() {
     }
     m.finish();
   }
+  return zoo;
+}
+
+}  // namespace
+
+// Parsed once per process (every scenario load asks for both, `sweep` and `validate` many
+// times); a copy is returned because a scenario adds its own entries to its catalog.
+topology::Catalog builtin_catalog() {
+  static const topology::Catalog catalog = parse_builtin_catalog();
+  return catalog;
+}
+
+models::ModelZoo builtin_zoo() {
+  static const models::ModelZoo zoo = parse_builtin_zoo();
   return zoo;
 }
 
