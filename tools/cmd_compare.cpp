@@ -49,7 +49,9 @@ void print_cost_basis(const std::vector<Side>& sides, const study::CostFooting& 
                           : footing.each_own  ? "each variant as its cost.pricing asks"
                           : buy_all           ? "bought for every variant"
                                               : "rented for every variant";
-  std::cout << "\ncost: " << how << (footing.why.empty() ? "" : ": " + footing.why) << "\n";
+  std::cout << "\n"
+            << paragraph("cost: " + how + (footing.why.empty() ? "" : ": " + footing.why),
+                         kLineColumns, 0, 2);
   std::size_t width = 0;
   for (const auto& s : sides) width = std::max(width, s.summary.name.size());
   for (const auto& s : sides) {

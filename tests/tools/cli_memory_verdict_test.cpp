@@ -55,7 +55,7 @@ TEST_CASE("run's JSON memory verdict agrees with dtsim memory, and a roomy plan 
   CHECK(r["verdict"] == "fits");
 }
 
-TEST_CASE("--strict: memory, search and sweep exit 3 when the answer is no", "[cli][memory]") {
+TEST_CASE("strict: memory, search and sweep exit 3 when the answer is no", "[cli][memory]") {
   CHECK(dtsim_cli("memory " + kOneGpu).status == 0);
   CHECK(dtsim_cli("memory " + kOneGpu + " --strict").status == 3);
   CHECK(dtsim_cli("memory scenarios/quickstart.yaml --strict").status == 0);

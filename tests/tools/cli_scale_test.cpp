@@ -103,7 +103,7 @@ TEST_CASE("topology of a million nodes is refused at once, with the reason", "[c
   CHECK_THAT(m.out, Catch::Contains("--max-memory") && Catch::Contains("128000 accelerators"));
 }
 
-TEST_CASE("--max-memory takes a byte quantity", "[cli][scale]") {
+TEST_CASE("the --max-memory flag takes a byte quantity", "[cli][scale]") {
   const auto o = dtsim_cli("run scenarios/quickstart.yaml --max-memory lots", true);
   CHECK(o.status == 2);
   CHECK_THAT(o.out, Catch::Contains("simulation.max_memory"));

@@ -39,7 +39,7 @@ TEST_CASE("a variant's set applies over the file", "[config][variants]") {
   CHECK_FALSE(has_note(s, "overrides variant"));
 }
 
-TEST_CASE("--set wins over the variant's own value and says so", "[config][variants]") {
+TEST_CASE("a command-line --set wins over the variant's own value and says so", "[config][variants]") {
   const auto path = test::write_temp("variants_cli.yaml", kScenario);
   const auto base = config::load_scenario(path);
   const auto s = config::load_variant(path, {"parallelism.tp=2"}, base.variants[0]);
