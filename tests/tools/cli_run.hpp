@@ -10,10 +10,12 @@ struct CliOutcome {
   std::string out;
 };
 
-// stderr is folded into `out` when `with_stderr`, else discarded.
-inline CliOutcome dtsim_cli(const std::string& args, bool with_stderr = false) {
-  const std::string cmd = std::string("cd ") + DTSIM_SOURCE_DIR + " && " + DTSIM_BINARY + " " +
-                          args + (with_stderr ? " 2>&1" : " 2>/dev/null");
+// stderr is folded into `out` when `with_stderr`, else discarded. `shell_prefix` runs before
+// the binary in the same shell ("ulimit -v 8388608 && ").
+inline CliOutcome dtsim_cli(const std::string& args, bool with_stderr = false,
+                            const std::string& shell_prefix = "") {
+  const std::string cmd = std::string("cd ") + DTSIM_SOURCE_DIR + " && " + shell_prefix +
+                          DTSIM_BINARY + " " + args + (with_stderr ? " 2>&1" : " 2>/dev/null");
   CliOutcome o;
   FILE* p = popen(cmd.c_str(), "r");
   REQUIRE(p != nullptr);

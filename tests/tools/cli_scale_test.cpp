@@ -11,16 +11,7 @@ const std::string kRepro = "tests/tools/data/repro/";
 
 // A command under a shell's `ulimit -v` (KiB of address space), stderr folded in.
 CliOutcome dtsim_cli_limited(const std::string& args, long kib) {
-  const std::string cmd = std::string("cd ") + DTSIM_SOURCE_DIR + " && ulimit -v " +
-                          std::to_string(kib) + " && " + DTSIM_BINARY + " " + args + " 2>&1";
-  CliOutcome o;
-  FILE* p = popen(cmd.c_str(), "r");
-  REQUIRE(p != nullptr);
-  char buf[4096];
-  while (std::size_t n = fread(buf, 1, sizeof buf, p)) o.out.append(buf, n);
-  const int raw = pclose(p);
-  o.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
-  return o;
+  return dtsim_cli(args, true, "ulimit -v " + std::to_string(kib) + " && ");
 }
 
 }  // namespace

@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "dtsim/models/finetune.hpp"
+#include "dtsim/sim/training/step_builder.hpp"
 #include "explain_comm.hpp"
 #include "explain_parts.hpp"
 
@@ -168,7 +169,7 @@ ExplainSection data_parallel_section(CommContext& c) {
   const auto collectives = p.zero == 3 ? zero3_collectives(c, n, g, w) : dp_collectives(c, params, g, w);
   for (const auto& k : collectives) add(c, k, items, wire, time);
   if (p.zero < 3 && c.s.execution.overlap_grad_reduce) {
-    const double bucket = c.s.execution.bucket_params > 0 ? c.s.execution.bucket_params : std::max(40e6, 1e6 * p.dp);
+    const double bucket = training::gradient_bucket_params(c.s.execution, p);
     items.push_back(item("dp.buckets", "gradient buckets, each reduced as the last backward fills it",
                          "layers in backward order until a bucket holds max(40M, 1M x d) parameters",
                          fmt::format("{} parameters over buckets of {}", si(params), si(bucket)),

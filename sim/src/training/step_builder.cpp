@@ -70,7 +70,7 @@ class Builder {
       first_layer_.push_back(first);
       first += layers;
     }
-    bucket_params_ = x_.bucket_params > 0 ? x_.bucket_params : std::max(40e6, 1e6 * p_.dp);
+    bucket_params_ = gradient_bucket_params(x_, p_);
   }
 
   StepGraph build() {
@@ -494,6 +494,10 @@ double frozen_bytes(const std::vector<models::Operator>& ops) {
   double bytes = 0;
   for (const auto& op : ops) bytes += op.frozen_bytes;
   return bytes;
+}
+
+double gradient_bucket_params(const config::Execution& x, const models::ParallelPlan& p) {
+  return x.bucket_params > 0 ? x.bucket_params : std::max(40e6, 1e6 * p.dp);
 }
 
 StepGraph build_step(const config::Scenario& scenario, const StepInputs& inputs) {

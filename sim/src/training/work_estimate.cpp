@@ -90,7 +90,7 @@ double per_step_tasks(const config::Scenario& s, const StepInputs& in, int stage
     for (int l = first; l < first + p.chunk_layers[g]; ++l)
       params += in.layers[l].params + in.layers[l].expert_params;
   }
-  const double bucket = x.bucket_params > 0 ? x.bucket_params : std::max(40e6, 1e6 * p.dp);
+  const double bucket = gradient_bucket_params(x, p);
   const double buckets = params > 0 ? std::floor(params / bucket) + 1 : 0;
   double tasks = 2;  // optimizer, closing task
   if (p.dp_cp() > 1 && p.zero < 3 && params > 0)

@@ -53,6 +53,10 @@ struct StepInputs {
 
 StepInputs step_inputs(const config::Scenario& scenario);
 
+// Parameters per gradient bucket: execution.bucket_params, or Megatron-Core's default
+// max(40M, 1M x dp).
+double gradient_bucket_params(const config::Execution& x, const models::ParallelPlan& p);
+
 // What every layer program of the scenario's plan is built with (the device must outlive it).
 ProgramContext program_context(const config::Scenario& scenario, const models::DeviceCompute& device);
 // Bytes per parameter as gradients are reduced across data parallelism, and as parameters are
