@@ -171,3 +171,23 @@ TEST_CASE("tensor parallelism across nodes and a sequence past the context are w
             "warnings.yaml:2:39: warning: training.seq_len: seq_len = 4096 is above the "
             "model's context length of 2048"));
 }
+
+TEST_CASE("a device without compute_units is an error at the device, not a crash",
+          "[cli][input]") {
+  // GEMM tiles run in waves over the units: with no count the wave division was by zero, and
+  // the replay ended in "internal error: event scheduled in the past".
+  const auto path = scenario(
+      "no_units.yaml",
+      "model: gpt3-125m\ntraining: {global_batch: 8, seq_len: 2048}\nparallelism: {tp: 1}\n"
+      "devices:\n"
+      "  - {id: my-gpu, name: My GPU, vendor: test, arch: test,\n"
+      "     peak: {bf16: 400 TFLOP/s, source: s},\n"
+      "     memory: {capacity: 80 GiB, bandwidth: 2 TB/s, source: s},\n"
+      "     efficiency: {gemm: 0.8, hbm: 0.9, source: s}}\n"
+      "cluster: {system: dgx-h100, nodes: 1}\n");
+  const auto o = dtsim_cli("run " + path, true);
+  CHECK(o.status == 2);
+  // The entry's mapping opens at line 5, column 5 ("  - {" is four characters).
+  CHECK(has(o.out, "no_units.yaml:5:5: error: devices[0].compute_units: expected a key"));
+  CHECK_FALSE(has(o.out, "internal error"));
+}

@@ -147,8 +147,8 @@ void read_price(const Node& n, DeviceSpec& d, const GroupRead& g) {
   m.finish();
 }
 
-// The groups an entry may give and an override may change; `peak`, `memory` and `efficiency`
-// are required in an entry.
+// The groups an entry may give and an override may change; `peak`, `memory`, `efficiency` and
+// `compute_units` are required in an entry.
 void read_figure_groups(MapReader& m, DeviceSpec& d, const GroupRead& g) {
   auto group = [&](std::string_view key, std::string_view what, bool required) {
     return required && !g.overriding ? std::optional<Node>(m.require(key, what)) : m.get(key);
@@ -157,7 +157,9 @@ void read_figure_groups(MapReader& m, DeviceSpec& d, const GroupRead& g) {
   if (auto mem = group("memory", "capacity and bandwidth", true)) read_memory(*mem, d, g);
   if (auto e = group("efficiency", "achievable GEMM and memory fractions", true))
     read_efficiency(*e, d, g);
-  if (auto c = group("compute_units", "", false)) read_compute_units(*c, d, g);
+  // Required: GEMM tiles run in waves over the units; with no count there are no waves.
+  if (auto c = group("compute_units", "the SM, CU or MXU count", true))
+    read_compute_units(*c, d, g);
   if (auto p = group("power", "", false)) read_power(*p, d, g);
   if (auto p = group("price", "", false)) read_price(*p, d, g);
 }
