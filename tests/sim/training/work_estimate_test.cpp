@@ -86,7 +86,9 @@ TEST_CASE("a step past simulation.max_memory is refused with its estimate", "[wo
 
 TEST_CASE("the default budget is half of the memory available", "[work]") {
   config::Execution x;
-  CHECK(memory_budget_bytes(x) == Approx(0.5 * available_memory_bytes()));
+  // MemAvailable moves between the two reads as other processes allocate (CI saw 0.8 MB of
+  // 24 GiB), so the check allows 5 %: enough for a busy machine, far short of a wrong factor.
+  CHECK(memory_budget_bytes(x) == Approx(0.5 * available_memory_bytes()).epsilon(0.05));
   x.max_memory_bytes = 4.0 * (1 << 30);
   CHECK(memory_budget_bytes(x) == 4.0 * (1 << 30));
   CHECK(available_memory_bytes() > 0);
