@@ -4,13 +4,15 @@
 #include <cmath>
 #include <filesystem>
 #include <nlohmann/json.hpp>
+#include <yaml-cpp/yaml.h>
 
 #include "cli_run.hpp"
 #include "temp_file.hpp"
 
 namespace {
 const std::string kCases = "tests/tools/data/validation_cases.yaml";
-}
+YAML::Node read_yaml_file(const std::string& path) { return YAML::LoadFile(path); }
+}  // namespace
 
 TEST_CASE("validate --json: cases with measured, predicted and error, and a summary", "[cli][validate]") {
   const auto o = dtsim_cli("validate " + kCases + " --json");
@@ -66,4 +68,38 @@ TEST_CASE("validate --export writes each runnable case as a scenario that dtsim 
 TEST_CASE("validate of a file that is not a list of cases is bad input (exit 2)", "[cli][validate]") {
   CHECK(dtsim_cli("validate scenarios/quickstart.yaml").status == 2);
   CHECK(dtsim_cli("validate no/such/file.yaml").status == 2);
+}
+
+TEST_CASE("validate reads format v2 as written and fills the rest from the framework", "[cli][validate]") {
+  const std::string dir = dtsim::test::temp_path("exported-v2");
+  const auto o = dtsim_cli("validate tests/tools/data/validation_cases_v2.yaml --json --export " + dir);
+  REQUIRE(o.status == 0);
+  const auto j = nlohmann::json::parse(o.out);
+  REQUIRE(j["cases"].size() == 3);
+  CHECK(j["summary"]["run"] == 2);
+  const auto gpu = read_yaml_file(dir + "/V2-GPU.yaml");
+  const auto par = gpu["parallelism"];
+  // overlap.* map onto the scenario's overlap keys; the notes' flags are free text, not read.
+  CHECK(par["tp_comm_overlap"].as<bool>() == false);
+  CHECK(par["overlap_grad_reduce"].as<bool>() == false);
+  // param_gather: null is NeMo's behaviour (overlapped), printed among the defaults.
+  CHECK(par["overlap_param_gather"].as<bool>() == true);
+  CHECK(par["schedule"].as<std::string>() == "interleaved-1f1b");
+  // vpp not published: one layer per chunk, 8 layers / 2 stages = 4 chunks.
+  CHECK(par["vpp"].as<int>() == 4);
+  // batch.micro is per data-parallel rank, taken as it is.
+  CHECK(par["micro_batch"].as<int>() == 2);
+  const auto tpu = read_yaml_file(dir + "/V2-TPU.yaml");
+  // slices as written; dp stays every data-parallel rank; ZeRO-3 shards over one slice's 64.
+  CHECK(tpu["cluster"]["slices"].as<int>() == 2);
+  CHECK(tpu["parallelism"]["dp"].as<int>() == 128);
+  CHECK(tpu["parallelism"]["zero_shard"].as<int>() == 64);
+  CHECK(tpu["parallelism"]["micro_batch"].as<int>() == 8);
+  CHECK(tpu["parallelism"]["tp_comm_overlap"].as<bool>() == true);  // XLA, MaxText
+  // etp other than tp is not modelled: the case is listed with the reason at its key.
+  const std::string why = j["cases"][2]["not_run"];
+  CHECK(why.find("parallel.etp") != std::string::npos);
+  std::string defaults;
+  for (const auto& d : j["cases"][0]["defaults"]) defaults += d.get<std::string>() + "\n";
+  CHECK(defaults.find("NeMo run (2024-07): parameter gathers overlapped") != std::string::npos);
 }

@@ -1,4 +1,5 @@
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 #include <cctype>
@@ -8,6 +9,7 @@
 #include "dtsim/sim/config/error.hpp"
 #include "dtsim/sim/config/loader.hpp"
 #include "dtsim/sim/config/validation.hpp"
+#include "framework_defaults.hpp"
 #include "scenario_document.hpp"
 
 namespace dtsim::config {
@@ -17,38 +19,47 @@ namespace {
 // assemble the scenario from, and the numbers assembling it computes with (read strictly here,
 // so a bad one is an error at its line, not a crash or a division by zero).
 struct CaseNodes {
-  YAML::Node model, parallel, batch, system, accelerators, precision, recompute;
-  std::string source, notes;
+  YAML::Node model, parallel, batch, system, accelerators, precision, recompute, overlap;
+  std::string source;
   std::int64_t chips = 0;
-  std::int64_t tp = 1, pp = 1, dp = 1, cp = 1, zero = 0;
-  std::optional<std::int64_t> micro;
+  std::int64_t tp = 1, pp = 1, dp = 1, cp = 1, zero = 0, slices = 1;
+  std::optional<std::int64_t> vpp;
+  std::optional<std::string> schedule;
+  std::optional<Node> etp;
 };
 
-// The parallel degrees: known keys only; those assemble() computes with, as integers.
-void read_degrees(const Node& parallel, CaseNodes& out) {
+// The parallel plan: known keys only; those assemble() computes with, as integers.
+void read_parallel(const Node& parallel, CaseNodes& out) {
   MapReader p(parallel);
   const std::pair<const char*, std::int64_t*> degrees[] = {
-      {"tp", &out.tp}, {"pp", &out.pp}, {"dp", &out.dp}, {"cp", &out.cp}};
+      {"tp", &out.tp}, {"pp", &out.pp}, {"dp", &out.dp}, {"cp", &out.cp}, {"slices", &out.slices}};
   for (const auto& [key, into] : degrees)
     if (auto v = p.get(key)) *into = as_int(*v, 1, 1 << 20);
   if (auto z = p.get("zero")) out.zero = as_int(*z, 0, 3);
-  for (const char* key : {"ep", "vpp", "sequence_parallel"}) p.allow(key);
+  if (auto v = p.get("vpp")) out.vpp = as_int(*v, 1, 1 << 20);
+  if (auto s = p.get("schedule"))
+    out.schedule = as_choice<std::string>(
+        *s, {{"1f1b", "1f1b"}, {"interleaved", "interleaved-1f1b"}, {"gpipe", "gpipe"}, {"dualpipe", "dualpipe"}});
+  out.etp = p.get("etp");
+  for (const char* key : {"ep", "sequence_parallel"}) p.allow(key);
   p.finish();
 }
 
-// The year and month a run's software dates from, read from its source as yyyymm: an arXiv
-// identifier (arXiv:2104.04473 -> 202104), else a conference year (SC'21 -> 202101); 0 when the
-// source says neither.
-int source_date(const std::string& source) {
-  auto digits = [&](std::size_t at, std::size_t n) {
-    return at + n <= source.size() &&
-           std::all_of(source.begin() + at, source.begin() + at + n, [](char c) { return std::isdigit(c); });
-  };
-  if (const auto at = source.find("arXiv:"); at != std::string::npos && digits(at + 6, 4))
-    return 200000 + std::stoi(source.substr(at + 6, 4));
-  for (auto at = source.find('\''); at != std::string::npos; at = source.find('\'', at + 1))
-    if (digits(at + 1, 2)) return 200000 + std::stoi(source.substr(at + 1, 2)) * 100 + 1;
-  return 0;
+// overlap: {tp_comm, grad_reduce, param_gather}, each a boolean or null (not published).
+YAML::Node read_overlap(const Node& overlap) {
+  static constexpr std::pair<const char*, const char*> keys[] = {
+      {"tp_comm", "parallelism.tp_comm_overlap"},
+      {"grad_reduce", "parallelism.overlap_grad_reduce"},
+      {"param_gather", "parallelism.overlap_param_gather"}};
+  MapReader o(overlap);
+  YAML::Node out;
+  for (const auto& [key, scenario_key] : keys)
+    if (auto v = o.get(key)) {
+      as_bool(*v);
+      out[scenario_key] = v->yaml();
+    }
+  o.finish();
+  return out;
 }
 
 CaseNodes read_case(const Node& n, ValidationCase& c) {
@@ -64,13 +75,14 @@ CaseNodes read_case(const Node& n, ValidationCase& c) {
   out.precision = m.require("precision", "bf16, fp16 or fp8").yaml();
   if (auto r = m.get("recompute")) out.recompute = r->yaml();
   const Node parallel = m.require("parallel", "the parallel plan");
-  read_degrees(parallel, out);
+  read_parallel(parallel, out);
   out.parallel = parallel.yaml();
+  if (auto o = m.get("overlap")) out.overlap = read_overlap(*o);
   const Node batch = m.require("batch", "micro and global batch");
   {
     MapReader b(batch);
     b.require("global", "the global batch in sequences");
-    if (auto micro = b.get("micro")) out.micro = as_int(*micro, 1, 1 << 20);
+    if (auto micro = b.get("micro")) as_int(*micro, 1, 1 << 20);
     b.finish();
   }
   out.batch = batch.yaml();
@@ -78,12 +90,25 @@ CaseNodes read_case(const Node& n, ValidationCase& c) {
   c.measured_step_s = as_quantity(measured.require("step_time_s", "seconds"), Dimension::count);
   measured.allow("derivation");
   measured.finish();
-  if (auto n2 = m.get("notes")) out.notes = n2->is_scalar() ? n2->scalar() : "";
+  m.allow("notes");  // free text: never read for configuration
   m.finish();
   return out;
 }
 
-// The scenario document of a case: the case's nodes placed under scenario keys.
+bool given(const YAML::Node& map, const char* key) { return map && map[key] && !map[key].IsNull(); }
+
+// Sets `key.path` in the scenario document unless it is there already.
+bool set_default(YAML::Node root, const std::string& path, bool value) {
+  const auto dot = path.find('.');
+  auto section = root[path.substr(0, dot)];
+  const std::string key = path.substr(dot + 1);
+  if (section[key]) return false;
+  section[key] = value;
+  return true;
+}
+
+// The scenario document of a case: the case's keys placed under scenario keys, as written
+// (../shared/data/README.md), then the framework's defaults for what the case leaves out.
 YAML::Node assemble(const CaseNodes& c, const topology::Catalog& catalog, std::vector<std::string>& notes) {
   YAML::Node root;
   root["model"] = c.model;
@@ -91,60 +116,46 @@ YAML::Node assemble(const CaseNodes& c, const topology::Catalog& catalog, std::v
   root["training"]["precision"] = c.precision;
   auto par = root["parallelism"];
   for (const char* key : {"tp", "pp", "dp", "cp", "ep", "vpp", "sequence_parallel", "zero"})
-    if (c.parallel[key] && !c.parallel[key].IsNull()) par[key] = c.parallel[key];
-  if (c.batch["micro"] && !c.batch["micro"].IsNull()) par["micro_batch"] = c.batch["micro"];
+    if (given(c.parallel, key)) par[key] = c.parallel[key];
+  if (given(c.batch, "micro")) par["micro_batch"] = c.batch["micro"];
   if (c.recompute && !c.recompute.IsNull()) par["recompute"] = c.recompute;
+  if (c.schedule) {
+    par["schedule"] = *c.schedule;
+    // Interleaving whose chunk count is not published: one decoder layer per chunk where the
+    // layers divide evenly (NeMo's GPT-3 175B and Llama 2 recipes), else two chunks.
+    if (*c.schedule == "interleaved-1f1b" && !c.vpp) {
+      const auto layers = c.model["layers"] ? c.model["layers"].as<std::int64_t>(0) : 0;
+      const std::int64_t vpp = layers > 0 && layers % c.pp == 0 && layers / c.pp > 1 ? layers / c.pp : 2;
+      par["vpp"] = vpp;
+      notes.push_back(fmt::format("interleaved schedule with {} chunks per stage (count not published)", vpp));
+    }
+  }
+  if (c.etp && !(c.etp->is_scalar() && as_int(*c.etp, 1, 1 << 20) == c.tp))
+    throw ConfigError(c.etp->pos(), c.etp->path(),
+                      "expert tensor parallelism other than tp is not modelled yet; expected etp: " +
+                          std::to_string(c.tp) + " or null");
   root["cluster"]["system"] = c.system;
   root["cluster"]["accelerators"] = c.accelerators;
-
-  // The software of the run, where its source dates it: FlashAttention (Dao et al., arXiv
-  // 2205.14135) reached Megatron-LM and NeMo through Transformer Engine in 2023, so earlier runs
-  // materialize the attention scores; sequence parallelism appeared in Korthikanti et al.
-  // (arXiv 2205.05198), so earlier runs have none unless the case says otherwise.
-  const int date = source_date(c.source);
-  if (date > 0 && date < 202301) {
-    root["training"]["flash_attention"] = false;
-    notes.push_back(fmt::format("attention unfused: the run ({}-{:02}) predates FlashAttention in "
-                                "Megatron-LM/NeMo (2023)", date / 100, date % 100));
+  if (c.slices > 1) {
+    // dp counts every data-parallel rank; ZeRO shards over the dp / slices of them that share a
+    // slice's ICI (MaxText's ici_fsdp) and replicates across slices (dcn_data_parallelism).
+    root["cluster"]["slices"] = c.slices;
+    if (c.zero >= 1 && c.dp % c.slices == 0) par["zero_shard"] = c.dp / c.slices;
   }
-  if (date > 0 && date < 202205 && !(c.parallel["sequence_parallel"] && !c.parallel["sequence_parallel"].IsNull())) {
-    par["sequence_parallel"] = false;
-    notes.push_back("sequence parallelism off: the run predates it (Korthikanti et al., 2022-05)");
-  }
-  // Megatron-LM flags the case's notes record are the run's configuration.
-  if (c.notes.find("--tp-comm-overlap") != std::string::npos) {
-    par["tp_comm_overlap"] = true;
-    notes.push_back("tp_comm_overlap: on (--tp-comm-overlap in the case's notes)");
-  }
+  if (c.overlap)
+    for (const auto& kv : c.overlap) {
+      const auto path = kv.first.as<std::string>();
+      root["parallelism"][path.substr(path.find('.') + 1)] = kv.second;
+    }
 
   const auto* system = catalog.find_system(c.system.Scalar());
-  const bool torus = system && system->scale_up.kind == topology::ScaleUpKind::torus;
-  const std::int64_t model_parallel = c.tp * c.pp * c.cp;
-  if (torus && c.dp * model_parallel != c.chips && c.chips % (c.dp * model_parallel) == 0) {
-    const std::int64_t slices = c.dp;
-    const std::int64_t dp = c.chips / model_parallel;
-    root["cluster"]["slices"] = slices;
-    par["dp"] = dp;
-    if (c.zero >= 1) par["zero_shard"] = dp / slices;
-    notes.push_back(
-        fmt::format("tpu: dp = {} read as {} slices over DCN; dp = {} with ZeRO-{} over the {} "
-                    "ranks of each slice",
-                    slices, slices, dp, c.zero, dp / slices));
-    // XLA overlaps tensor-parallel collectives with independent matmuls on TPUs (async
-    // collective fusion; the LIBTPU flags of MaxText's published v5e runs turn it on).
-    if (c.tp > 1) {
-      par["tp_comm_overlap"] = true;
-      notes.push_back("tpu: tp_comm_overlap on (XLA async collective fusion, as MaxText runs)");
-    }
-    // MaxText's batch is per device: the chips of a tensor (and context) parallel group process
-    // their per-device batches together, in one pass.
-    if (c.micro && c.tp * c.cp > 1) {
-      par["micro_batch"] = *c.micro * c.tp * c.cp;
-      notes.push_back(
-          fmt::format("tpu: micro-batch {} per device x tp x cp = {} sequences per pass", *c.micro,
-                      *c.micro * c.tp * c.cp));
-    }
-  }
+  const bool tpu = system && system->scale_up.kind == topology::ScaleUpKind::torus;
+  const RunSoftware software = software_of(c.source);
+  std::vector<std::string> applied;
+  for (const auto& d : framework_defaults(software, static_cast<int>(c.tp), tpu))
+    if (set_default(root, d.key, d.value)) applied.push_back(d.note);
+  if (!applied.empty())
+    notes.push_back(fmt::format("{}: {}", software_note(software), fmt::join(applied, ", ")));
   return root;
 }
 
