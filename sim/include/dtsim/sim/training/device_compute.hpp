@@ -29,7 +29,7 @@
 //      PR #2899). A device without the figure takes 1: its MAMF rate lasts, as A100's and
 //      H100's do (the fit above).
 //    Checked against MLPerf Training per-GPU step times, which neither figure was fitted on:
-//    docs/model.md#sustained-compute.
+//    docs/model.md#sustained-compute and tools/measure/mlperf-per-gpu.yaml.
 #include "dtsim/models/compute.hpp"
 #include "dtsim/models/memory.hpp"
 #include "dtsim/topology/device.hpp"
