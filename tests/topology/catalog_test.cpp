@@ -336,3 +336,30 @@ TEST_CASE("a catalog device overridden by a single figure", "[catalog]") {
                   config::ConfigError);
   CHECK_THROWS_AS(config::load_scenario(path, {"cluster.device={}"}), config::ConfigError);
 }
+
+TEST_CASE("Blackwell's clock under sustained power-capped load is in the catalog", "[catalog]") {
+  // flashinfer-ai/flashinfer PR #2899: FlashAttention-4 on B200 falls from 1450 to 1237 TFLOP/s
+  // once back-to-back kernels hold the board at ~1000 W; GB200 is [E] the same die.
+  CHECK(*device("b200").power_limited_clock == Approx(1237.0 / 1450).epsilon(1e-3));
+  CHECK(device("gb200").power_limited_clock == device("b200").power_limited_clock);
+  // A100 and Hopper keep their MAMF rate (the common share absorbs what they lose).
+  CHECK_FALSE(device("h100-sxm").power_limited_clock.has_value());
+  CHECK_FALSE(device("a100").power_limited_clock.has_value());
+  for (const auto& [id, d] : catalog().devices()) {
+    if (!d.power_limited_clock) continue;
+    INFO(id);
+    CHECK(*d.power_limited_clock > 0);
+    CHECK(*d.power_limited_clock <= 1);
+  }
+  // An override sets it; above 1 or not a number is an error at the key.
+  const std::string path = std::string(DTSIM_SOURCE_DIR) + "/scenarios/quickstart.yaml";
+  const auto s = config::load_scenario(path, {"cluster.device.efficiency.power_limited_clock=0.9"});
+  CHECK(*s.cluster.device.power_limited_clock == 0.9);
+  CHECK(s.cluster.device.gemm_efficiency == device("h100-sxm").gemm_efficiency);
+  try {
+    config::load_scenario(path, {"cluster.device.efficiency.power_limited_clock=1.2"});
+    FAIL("a share above 1 was accepted");
+  } catch (const config::ConfigError& e) {
+    CHECK_THAT(e.what(), Catch::Contains("power_limited_clock"));
+  }
+}

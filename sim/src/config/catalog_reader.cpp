@@ -128,6 +128,8 @@ void read_efficiency(const Node& n, DeviceSpec& d, const GroupRead& g) {
     d.gemm_fp8_efficiency = as_number(*f, 0, 1, true);
   if (auto h = figure(m, "hbm", "the achievable fraction of memory bandwidth", g))
     d.hbm_efficiency = as_number(*h, 0, 1, true);
+  if (auto c = figure(m, "power_limited_clock", "", {g.options, true, g.changed}))
+    d.power_limited_clock = as_number(*c, 0, 1, true);
   read_group_source(m, d.efficiency_source, g);
   m.finish();
 }

@@ -54,6 +54,9 @@ struct DeviceSpec {
   double gemm_efficiency = 0.0;
   std::optional<double> gemm_fp8_efficiency;  // FP8 MAMF / FP8 peak where measured
   double hbm_efficiency = 0.0;
+  // Matrix rate once clocks settle under minutes of power-capped all-GPU load, as a share of
+  // the rate the MAMF was measured at; empty: the MAMF's rate lasts (device_compute.hpp).
+  std::optional<double> power_limited_clock;
   Source efficiency_source;
 
   std::string scale_up_link;      // link id in the catalog; empty when the card has none
